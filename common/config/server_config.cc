@@ -96,7 +96,8 @@ bool ValidWorkspaceId(absl::string_view id) {
 std::vector<std::string> ApplyEnvironmentFallbacks() {
   std::vector<std::string> errors;
   for (auto& [name, flag] : absl::GetAllFlags()) {
-    const char* value = std::getenv(EnvName(name).c_str());
+    // Runs once at start-up, before any thread that could modify the environment.
+    const char* value = std::getenv(EnvName(name).c_str());  // NOLINT(concurrency-mt-unsafe)
     if (value == nullptr) continue;
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
@@ -112,7 +113,7 @@ void ParseFlags(int argc, char** argv, absl::string_view usage) {
   if (!env_errors.empty()) {
     std::fprintf(stderr, "%s: invalid environment: %s\n", argv[0],
                  absl::StrJoin(env_errors, "; ").c_str());
-    std::exit(2);
+    std::exit(2);  // NOLINT(concurrency-mt-unsafe): single-threaded start-up
   }
   absl::ParseCommandLine(argc, argv);
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs clang-tidy (the repo's .clang-tidy) over every C++ source we own,
+# using the compile commands of a configured build directory.
+#   scripts/clang-tidy.sh [build-dir]     (default build/ci)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir="${1:-build/ci}"
+if [ ! -f "$build_dir/compile_commands.json" ]; then
+  echo "no $build_dir/compile_commands.json: configure first (scripts/test.sh does)" >&2
+  exit 1
+fi
+mapfile -t files < <(git ls-files -- 'common/*.cc' 'services/*.cc' 'tools/*.cc' 'tests/*.cc' 'bench/*.cc')
+printf '%s\n' "${files[@]}" |
+  xargs -P "$(nproc)" -n 4 clang-tidy -p "$build_dir" --quiet 2>/dev/null |
+  tee /dev/stderr | grep -qE '(warning|error):' && { echo "clang-tidy: findings above" >&2; exit 1; }
+echo "clang-tidy: ${#files[@]} files clean"
