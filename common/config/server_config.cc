@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -32,7 +33,7 @@ ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(50),
           "connect and command timeout for Redis; the cache fails open past it");
 ABSL_FLAG(std::string, data_dir, "var", "directory for embedded stores and index snapshots");
 ABSL_FLAG(std::string, store_url, "",
-          "sqlite:///abs/path.db, sqlite://relative.db or postgresql://user:pass@host/db "
+          "sqlite:///abs/path.db or postgresql://user:pass@host/db "
           "(default sqlite://<data_dir>/<service>.db)");
 ABSL_FLAG(std::string, auth_tokens, "",
           "bearer tokens and their workspaces: token=workspace[,token=workspace...] (secret)");
@@ -200,6 +201,11 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults) {
   }
   c.data_dir = absl::GetFlag(FLAGS_data_dir);
   if (c.data_dir.empty()) return FlagError("data_dir", "must not be empty");
+  // Absolute, so that store URLs do not depend on the working directory.
+  std::error_code ec;
+  c.data_dir = std::filesystem::absolute(c.data_dir, ec).lexically_normal().string();
+  if (ec) return FlagError("data_dir", ec.message());
+  if (c.data_dir.size() > 1 && c.data_dir.back() == '/') c.data_dir.pop_back();
   c.store_url = absl::GetFlag(FLAGS_store_url);
   if (c.store_url.empty() && defaults.uses_store) {
     c.store_url = absl::StrCat("sqlite://", c.data_dir, "/", defaults.name, ".db");

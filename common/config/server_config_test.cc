@@ -2,6 +2,7 @@
 #include "common/config/server_config.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -33,7 +34,8 @@ TEST_F(ServerConfigTest, DefaultsComeFromTheService) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->grpc_address, "127.0.0.1:50051");
   EXPECT_EQ(c->metrics_address, "127.0.0.1:9464");
-  EXPECT_EQ(c->store_url, "sqlite://var/search.db");
+  EXPECT_EQ(c->store_url,
+            "sqlite://" + std::filesystem::current_path().string() + "/var/search.db");
   EXPECT_EQ(c->peers.at("scoring"), "127.0.0.1:50052");
 }
 
