@@ -1,0 +1,76 @@
+// The creator catalog's durable store: profiles by creator_id with a
+// catalog-wide version that replicas follow, on any store::Database backend.
+#ifndef MICROREACH_SERVICES_SEARCH_CREATOR_STORE_H_
+#define MICROREACH_SERVICES_SEARCH_CREATOR_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "common/store/database.h"
+#include "microreach/common/v1/creator.pb.h"
+
+namespace microreach::search {
+
+// What happened to one record of an upsert batch.
+enum class WriteOutcome { kWritten, kUnchanged, kRejected };
+
+struct RecordResult {
+  WriteOutcome outcome = WriteOutcome::kWritten;
+  int64_t version = 0;      // the record's version after the call
+  std::string field;        // for kRejected: the offending field
+  std::string description;  // for kRejected: why
+};
+
+// A change to the catalog, as replicas and the index consume it.
+struct CatalogChange {
+  int64_t version = 0;
+  std::string creator_id;
+  bool deleted = false;
+  common::v1::Creator creator;  // empty when deleted
+};
+
+// Not thread-compatible beyond what store::Database provides: every method
+// runs in its own transaction and may be called concurrently.
+class CreatorStore {
+ public:
+  // Applies the catalog's migrations and returns the store.
+  static absl::StatusOr<std::unique_ptr<CreatorStore>> Open(std::unique_ptr<store::Database> db);
+
+  // Writes a batch in one transaction. Records must be validated and
+  // normalised (output-only fields clear). A record identical to the stored
+  // one is kUnchanged (no version bump); one whose (platform, handle) belongs
+  // to another live creator is kRejected; the others get the catalog's next
+  // versions, in batch order. `changes` receives the written records with
+  // their versions and times set.
+  absl::StatusOr<std::vector<RecordResult>> Upsert(absl::Span<const common::v1::Creator> batch,
+                                                   absl::Time now,
+                                                   std::vector<CatalogChange>* changes);
+
+  // Deletes (tombstones) a profile. The change's version, or nullopt when
+  // the id is not in the catalog.
+  absl::StatusOr<std::optional<CatalogChange>> Delete(const std::string& creator_id,
+                                                      absl::Time now);
+
+  // One live profile with its output-only fields set, or nullopt.
+  absl::StatusOr<std::optional<common::v1::Creator>> Get(const std::string& creator_id);
+
+  // Changes after `after_version` in version order, at most `limit`.
+  absl::StatusOr<std::vector<CatalogChange>> ChangesSince(int64_t after_version, int limit);
+
+  // The latest version in the catalog (0 when empty).
+  absl::StatusOr<int64_t> LatestVersion();
+
+ private:
+  explicit CreatorStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  std::unique_ptr<store::Database> db_;
+};
+
+}  // namespace microreach::search
+
+#endif  // MICROREACH_SERVICES_SEARCH_CREATOR_STORE_H_
