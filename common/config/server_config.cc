@@ -43,6 +43,7 @@ ABSL_FLAG(std::string, search_address, "127.0.0.1:50051", "address of the search
 ABSL_FLAG(std::string, scoring_address, "127.0.0.1:50052", "address of the scoring service");
 ABSL_FLAG(std::string, outreach_address, "127.0.0.1:50053", "address of the outreach service");
 ABSL_FLAG(int64_t, max_message_bytes, 16 << 20, "largest gRPC message accepted or sent");
+ABSL_FLAG(int, max_threads, 64, "most threads serving synchronous RPCs at once (4..4096)");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30), "HTTP/2 keepalive ping interval");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(10), "keepalive ping ack timeout");
 ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
@@ -238,6 +239,10 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults) {
   if (c.max_message_bytes < 1024 || c.max_message_bytes > (int64_t{1} << 30)) {
     return FlagError("max_message_bytes", "must be between 1024 and 1073741824");
   }
+  c.max_threads = absl::GetFlag(FLAGS_max_threads);
+  if (c.max_threads < 4 || c.max_threads > 4096) {
+    return FlagError("max_threads", absl::StrCat("must be in 4..4096, got ", c.max_threads));
+  }
   struct DurationFlag {
     const char* name;
     absl::Duration value;
@@ -281,7 +286,7 @@ std::string Describe(const ServerConfig& c) {
       " store_url=", c.store_url.empty() ? "(none)" : MaskUrl(c.store_url),
       " auth_tokens=", c.auth_tokens.size(), "(workspaces:", absl::StrJoin(workspaces, ","), ")",
       " peers=", absl::StrJoin(peers, ","), " max_message_bytes=", c.max_message_bytes,
-      " keepalive_time=", absl::FormatDuration(c.keepalive_time),
+      " max_threads=", c.max_threads, " keepalive_time=", absl::FormatDuration(c.keepalive_time),
       " max_connection_age=", absl::FormatDuration(c.max_connection_age),
       " drain=", absl::FormatDuration(c.drain),
       " shutdown_timeout=", absl::FormatDuration(c.shutdown_timeout));

@@ -9,6 +9,7 @@
 #include "common/log/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 
@@ -59,6 +60,9 @@ absl::Status GrpcServer::Start() {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                                static_cast<int>(absl::ToInt64Milliseconds(options_.drain)) + 1000);
   }
+  grpc::ResourceQuota quota("microreach-server");
+  quota.SetMaxThreads(options_.max_threads);
+  builder.SetResourceQuota(quota);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   if (!interceptor_factories_.empty()) {
     builder.experimental().SetInterceptorCreators(std::move(interceptor_factories_));

@@ -23,6 +23,9 @@ struct GrpcServerOptions {
   absl::Duration max_connection_age = absl::ZeroDuration();  // zero: no cap
   absl::Duration drain = absl::Seconds(5);
   absl::Duration shutdown_timeout = absl::Seconds(10);
+  // Upper bound on threads serving synchronous services (gRPC's resource
+  // quota); callback services run on gRPC's own executor.
+  int max_threads = 64;
 };
 
 // Owns one grpc::Server. Services are registered before Start(); they stay

@@ -68,6 +68,7 @@ int RunService(int argc, char** argv, const config::ServiceDefaults& defaults,
   options.max_connection_age = config.max_connection_age;
   options.drain = config.drain;
   options.shutdown_timeout = config.shutdown_timeout;
+  options.max_threads = config.max_threads;
   GrpcServer server(options);
   for (const ServiceModule::Registration& r : (*module)->Services()) {
     const auto* descriptor =
