@@ -2,6 +2,7 @@
 // types so the same SQL serves SQLite and PostgreSQL.
 #include "services/search/creator_store.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/store/migrations.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -199,6 +200,41 @@ absl::StatusOr<std::optional<Creator>> CreatorStore::Get(const std::string& crea
     absl::StatusOr<CatalogChange> change = DecodeChange((*rows)[0]);
     if (!change.ok()) return change.status();
     out = std::move(change->creator);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::optional<Creator>>> CreatorStore::GetMany(
+    absl::Span<const std::string> creator_ids) {
+  std::vector<std::optional<Creator>> out(creator_ids.size());
+  absl::flat_hash_map<std::string, std::vector<size_t>> positions;
+  for (size_t i = 0; i < creator_ids.size(); ++i) positions[creator_ids[i]].push_back(i);
+  std::vector<std::string> distinct;
+  distinct.reserve(positions.size());
+  for (const auto& [id, unused] : positions) distinct.push_back(id);
+  // Bounded IN lists keep statements cacheable and under parameter limits.
+  constexpr size_t kChunk = 256;
+  absl::Status status = db_->RunReadOnly([&](store::Transaction& txn) -> absl::Status {
+    for (size_t start = 0; start < distinct.size(); start += kChunk) {
+      const size_t n = std::min(kChunk, distinct.size() - start);
+      std::string sql = absl::StrCat(kSelectColumns, "WHERE deleted = 0 AND creator_id IN (");
+      std::vector<Value> params;
+      params.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        absl::StrAppend(&sql, i == 0 ? "$" : ", $", i + 1);
+        params.emplace_back(distinct[start + i]);
+      }
+      sql += ")";
+      auto rows = txn.Query(sql, params);
+      if (!rows.ok()) return rows.status();
+      for (const store::Row& row : *rows) {
+        absl::StatusOr<CatalogChange> change = DecodeChange(row);
+        if (!change.ok()) return change.status();
+        for (size_t pos : positions[change->creator_id]) out[pos] = change->creator;
+      }
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -60,6 +60,10 @@ class CreatorStore {
   // One live profile with its output-only fields set, or nullopt.
   absl::StatusOr<std::optional<common::v1::Creator>> Get(const std::string& creator_id);
 
+  // Live profiles by id, in the order asked; nullopt for ids not in the catalog.
+  absl::StatusOr<std::vector<std::optional<common::v1::Creator>>> GetMany(
+      absl::Span<const std::string> creator_ids);
+
   // Changes after `after_version` in version order, at most `limit`.
   absl::StatusOr<std::vector<CatalogChange>> ChangesSince(int64_t after_version, int limit);
 

@@ -126,5 +126,24 @@ TEST_F(CreatorStoreTest, DeleteTombstonesAndFeedsReplicas) {
   EXPECT_TRUE(store_->Get("tiktok:a")->has_value());
 }
 
+TEST_F(CreatorStoreTest, GetManyKeepsOrderAndMarksMissing) {
+  std::vector<Creator> batch;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 600; ++i) {
+    batch.push_back(Profile("tiktok:" + std::to_string(i), "h" + std::to_string(i), i));
+    ids.push_back("tiktok:" + std::to_string(599 - i));
+  }
+  ASSERT_TRUE(store_->Upsert(batch, t0_, nullptr).ok());
+  ids.push_back("tiktok:missing");
+  ids.push_back("tiktok:5");  // duplicates are answered at each position
+  auto got = store_->GetMany(ids);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->size(), ids.size());
+  EXPECT_EQ((*got)[0]->creator_id(), "tiktok:599");
+  EXPECT_EQ((*got)[599]->stats().followers(), 0);
+  EXPECT_FALSE((*got)[600].has_value());
+  EXPECT_EQ((*got)[601]->creator_id(), "tiktok:5");
+}
+
 }  // namespace
 }  // namespace microreach::search
