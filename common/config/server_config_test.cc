@@ -85,11 +85,12 @@ TEST_F(ServerConfigTest, RejectsShortTokensAndBadWorkspaces) {
 }
 
 TEST_F(ServerConfigTest, EnvironmentFillsFlagsAndReportsBadValues) {
-  setenv("MICROREACH_GRPC_ADDRESS", "0.0.0.0:6000", 1);
-  setenv("MICROREACH_REDIS_POOL_SIZE", "many", 1);
+  // Tests run single-threaded here; nothing else reads the environment.
+  setenv("MICROREACH_GRPC_ADDRESS", "0.0.0.0:6000", 1);  // NOLINT(concurrency-mt-unsafe)
+  setenv("MICROREACH_REDIS_POOL_SIZE", "many", 1);       // NOLINT(concurrency-mt-unsafe)
   std::vector<std::string> errors = ApplyEnvironmentFallbacks();
-  unsetenv("MICROREACH_GRPC_ADDRESS");
-  unsetenv("MICROREACH_REDIS_POOL_SIZE");
+  unsetenv("MICROREACH_GRPC_ADDRESS");     // NOLINT(concurrency-mt-unsafe)
+  unsetenv("MICROREACH_REDIS_POOL_SIZE");  // NOLINT(concurrency-mt-unsafe)
   EXPECT_EQ(absl::GetFlag(FLAGS_grpc_address), "0.0.0.0:6000");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_THAT(errors[0], HasSubstr("MICROREACH_REDIS_POOL_SIZE"));
