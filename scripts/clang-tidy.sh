@@ -10,7 +10,13 @@ if [ ! -f "$build_dir/compile_commands.json" ]; then
   exit 1
 fi
 mapfile -t files < <(git ls-files -- 'common/*.cc' 'services/*.cc' 'tools/*.cc' 'tests/*.cc' 'bench/*.cc')
+report="$(mktemp)"
+trap 'rm -f "$report"' EXIT
 printf '%s\n' "${files[@]}" |
-  xargs -P "$(nproc)" -n 4 clang-tidy -p "$build_dir" --quiet 2>/dev/null |
-  tee /dev/stderr | grep -qE '(warning|error):' && { echo "clang-tidy: findings above" >&2; exit 1; }
+  xargs -P "$(nproc)" -n 4 clang-tidy -p "$build_dir" --quiet >"$report" 2>/dev/null || true
+if grep -qE '(warning|error):' "$report"; then
+  cat "$report"
+  echo "clang-tidy: findings above" >&2
+  exit 1
+fi
 echo "clang-tidy: ${#files[@]} files clean"
