@@ -96,8 +96,11 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
   for (size_t i = 0; i < results->size(); ++i) {
     const RecordResult& r = (*results)[i];
     switch (r.outcome) {
-      case WriteOutcome::kWritten:
-        ++summary.written;
+      case WriteOutcome::kCreated:
+        ++summary.created;
+        break;
+      case WriteOutcome::kUpdated:
+        ++summary.updated;
         break;
       case WriteOutcome::kUnchanged:
         ++summary.unchanged;

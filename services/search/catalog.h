@@ -30,7 +30,8 @@ class CatalogListener {
 
 // Outcome of one UpsertCreators call.
 struct UpsertSummary {
-  int64_t written = 0;
+  int64_t created = 0;
+  int64_t updated = 0;
   int64_t unchanged = 0;
   struct Rejected {
     int position;  // index in the submitted stream

@@ -76,7 +76,7 @@ TEST_F(CatalogTest, BadRecordsAreReportedByPositionAndTheRestLand) {
   bad.set_handle("");
   auto summary = catalog_->Upsert({Profile("a", 10), bad, Profile("b", 20)}, 100, false);
   ASSERT_TRUE(summary.ok()) << summary.status();
-  EXPECT_EQ(summary->written, 2);
+  EXPECT_EQ(summary->created, 2);
   ASSERT_EQ(summary->rejected.size(), 2u);
   EXPECT_EQ(summary->rejected[0].position, 101);
   EXPECT_EQ(summary->rejected[0].field, "handle");
@@ -89,7 +89,7 @@ TEST_F(CatalogTest, BadRecordsAreReportedByPositionAndTheRestLand) {
 TEST_F(CatalogTest, ValidateOnlyWritesNothing) {
   auto summary = catalog_->Upsert({Profile("a", 10)}, 0, true);
   ASSERT_TRUE(summary.ok());
-  EXPECT_EQ(summary->written, 0);
+  EXPECT_EQ(summary->created, 0);
   EXPECT_TRUE(listener_.ids.empty());
   EXPECT_FALSE(catalog_->Get("tiktok:a")->has_value());
 }

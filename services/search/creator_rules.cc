@@ -137,6 +137,14 @@ common::v1::Tier TierPolicy::TierOf(common::v1::Platform platform, int64_t follo
   return common::v1::TIER_GLOBAL;
 }
 
+std::vector<std::pair<int, TierBounds>> TierPolicy::overrides() const {
+  std::vector<std::pair<int, TierBounds>> out;
+  for (int p = 0; p < 16; ++p) {
+    if (has_platform_[p]) out.emplace_back(p, per_platform_[p]);
+  }
+  return out;
+}
+
 bool IsValidId(absl::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -31,6 +33,10 @@ class TierPolicy {
   static absl::StatusOr<TierPolicy> Parse(absl::string_view spec);
 
   common::v1::Tier TierOf(common::v1::Platform platform, int64_t followers) const;
+
+  // The default bounds and the per-platform overrides (by Platform number).
+  const TierBounds& fallback() const { return fallback_; }
+  std::vector<std::pair<int, TierBounds>> overrides() const;
 
  private:
   TierBounds fallback_;

@@ -151,7 +151,7 @@ absl::StatusOr<std::vector<RecordResult>> CreatorStore::Upsert(
                        {Value(c.creator_id()), Value(int64_t{c.platform()}), Value(c.handle()),
                         Value(next), Value(create_us), Value(now_us), Value(store::Blob{bytes})});
       if (!n.ok()) return n.status();
-      results[i] = {WriteOutcome::kWritten, next, "", ""};
+      results[i] = {live ? WriteOutcome::kUpdated : WriteOutcome::kCreated, next, "", ""};
       CatalogChange change{next, c.creator_id(), false, c};
       SetTimes(next, create_us, now_us, &change.creator);
       written.push_back(std::move(change));

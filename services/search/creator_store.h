@@ -18,10 +18,10 @@
 namespace microreach::search {
 
 // What happened to one record of an upsert batch.
-enum class WriteOutcome { kWritten, kUnchanged, kRejected };
+enum class WriteOutcome { kCreated, kUpdated, kUnchanged, kRejected };
 
 struct RecordResult {
-  WriteOutcome outcome = WriteOutcome::kWritten;
+  WriteOutcome outcome = WriteOutcome::kCreated;
   int64_t version = 0;      // the record's version after the call
   std::string field;        // for kRejected: the offending field
   std::string description;  // for kRejected: why

@@ -62,7 +62,7 @@ TEST_F(CreatorStoreTest, VersionsIncreaseAcrossTheCatalogAndSurviveReopen) {
   Reopen();
   r = store_->Upsert({Profile("tiktok:a", "a", 11)}, t0_ + absl::Seconds(5), nullptr);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kWritten);
+  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kUpdated);
   EXPECT_EQ((*r)[0].version, 3);
   auto got = store_->Get("tiktok:a");
   ASSERT_TRUE(got.ok() && got->has_value());
@@ -89,11 +89,11 @@ TEST_F(CreatorStoreTest, HandleOfAnotherLiveCreatorIsRejectedOthersLand) {
                            Profile("tiktok:c", "c", 1)},
                           t0_, nullptr);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kWritten);
+  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kCreated);
   EXPECT_EQ((*r)[1].outcome, WriteOutcome::kRejected);
   EXPECT_EQ((*r)[1].field, "handle");
   EXPECT_THAT((*r)[1].description, ::testing::HasSubstr("tiktok:a"));
-  EXPECT_EQ((*r)[2].outcome, WriteOutcome::kWritten);
+  EXPECT_EQ((*r)[2].outcome, WriteOutcome::kCreated);
   EXPECT_EQ((*r)[2].version, 2);
 }
 
@@ -118,11 +118,11 @@ TEST_F(CreatorStoreTest, DeleteTombstonesAndFeedsReplicas) {
   // The handle is free again once its owner is deleted.
   auto r = store_->Upsert({Profile("tiktok:z", "a", 5)}, t0_, nullptr);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kWritten);
+  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kCreated);
   // And a deleted creator can come back.
   r = store_->Upsert({Profile("tiktok:a", "a2", 5)}, t0_, nullptr);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kWritten);
+  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kCreated);
   EXPECT_TRUE(store_->Get("tiktok:a")->has_value());
 }
 

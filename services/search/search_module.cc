@@ -1,20 +1,165 @@
-// The search service. Its RPCs are not implemented yet: every one answers
-// UNIMPLEMENTED (the generated callback service's default) rather than
-// made-up data, while health, reflection and metrics are fully served.
+// Wiring of the search service: store, profile cache, index, catalog, the
+// replica poller, and the gRPC adapter.
 #include "services/search/search_module.h"
 
-#include "microreach/search/v1/search_service.grpc.pb.h"
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "common/log/log.h"
+#include "common/redis/profile_cache.h"
+#include "common/redis/redis_pool.h"
+#include "services/search/catalog.h"
+#include "services/search/index/creator_index.h"
+#include "services/search/search_service.h"
+
+ABSL_FLAG(std::string, catalog_writers, "",
+          "workspaces allowed to write the catalog (comma separated); empty allows all");
+ABSL_FLAG(std::string, page_token_secret, "microreach",
+          "keys page tokens; replicas behind one Service must share it (secret)");
+ABSL_FLAG(absl::Duration, catalog_poll_interval, absl::Milliseconds(250),
+          "how often a replica reads other processes' catalog writes from the store");
+ABSL_FLAG(std::string, tier_bounds, "",
+          "per-platform tier bounds: platform=micro:macro:country:global[,...]; default "
+          "10000:100000:1000000:10000000 for all");
 
 namespace microreach::search {
+namespace {
 
-using v1::SearchService;
+// Applies catalog changes to the in-memory index.
+class IndexListener final : public CatalogListener {
+ public:
+  explicit IndexListener(CreatorIndex& index) : index_(index) {}
+  void ApplyBatch(absl::Span<const CatalogChange> changes) override {
+    for (const CatalogChange& change : changes) {
+      if (change.deleted) {
+        index_.Remove(change.creator_id);
+      } else if (absl::Status s = index_.Upsert(change.creator); !s.ok()) {
+        // The store accepted it, so this is a bug in the index; keep serving.
+        log::Error("index rejected a stored profile",
+                   {{"creator_id", change.creator_id}, {"error", std::string(s.message())}});
+      }
+    }
+  }
 
-class SearchServiceImpl final : public SearchService::CallbackService {};
+ private:
+  CreatorIndex& index_;
+};
+
+CreatorIndex::Options IndexOptions(const TierPolicy& tiers) {
+  CreatorIndex::Options options;
+  options.tier_bounds = tiers.fallback().lower;
+  for (const auto& [platform, bounds] : tiers.overrides()) {
+    options.platform_tier_bounds[platform] = bounds.lower;
+  }
+  return options;
+}
+
+class SearchModule final : public server::ServiceModule {
+ public:
+  static absl::StatusOr<std::unique_ptr<SearchModule>> Create(
+      const server::ServiceContext& context) {
+    auto tiers = TierPolicy::Parse(absl::GetFlag(FLAGS_tier_bounds));
+    if (!tiers.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--tier_bounds: ", tiers.status().message()));
+    }
+    const absl::Duration poll = absl::GetFlag(FLAGS_catalog_poll_interval);
+    if (poll < absl::Milliseconds(10) || poll > absl::Minutes(10)) {
+      return absl::InvalidArgumentError("--catalog_poll_interval: must be between 10ms and 10m");
+    }
+    auto module = std::unique_ptr<SearchModule>(new SearchModule(*tiers, poll));
+    store::DatabaseOptions db_options;
+    db_options.store_name = "search";
+    db_options.metrics_registry = &context.registry;
+    auto db = store::OpenDatabase(context.config.store_url, db_options);
+    if (!db.ok()) return db.status();
+    auto store = CreatorStore::Open(*std::move(db));
+    if (!store.ok()) return store.status();
+    module->store_ = *std::move(store);
+
+    if (!context.config.redis_address.empty()) {
+      redis::RedisOptions redis;
+      const size_t colon = context.config.redis_address.rfind(':');
+      redis.host = context.config.redis_address.substr(0, colon);
+      redis.port = std::stoi(context.config.redis_address.substr(colon + 1));
+      redis.pool_size = context.config.redis_pool_size;
+      redis.command_timeout = context.config.redis_timeout;
+      redis.connect_timeout = context.config.redis_timeout * 4;
+      if (!context.config.redis_password.empty()) redis.password = context.config.redis_password;
+      module->pool_ = std::make_unique<redis::RedisPool>(redis);
+      module->cache_ = std::make_unique<redis::ProfileCache>(
+          *module->pool_, redis::ProfileCacheOptions{}, context.registry);
+    }
+    module->catalog_ =
+        std::make_unique<Catalog>(*module->store_, module->cache_.get(), module->listener_, *tiers);
+    SearchServiceOptions options;
+    for (absl::string_view w :
+         absl::StrSplit(absl::GetFlag(FLAGS_catalog_writers), ',', absl::SkipWhitespace())) {
+      options.catalog_writers.insert(std::string(w));
+    }
+    options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
+    module->service_ = std::make_unique<SearchServiceImpl>(*module->catalog_, module->index_,
+                                                           context.auth, options);
+    return module;
+  }
+
+  std::vector<Registration> Services() override {
+    return {{service_.get(), v1::SearchService::service_full_name()}};
+  }
+
+  absl::Status Prepare() override {
+    const absl::Time start = absl::Now();
+    if (absl::Status s = catalog_->Load(); !s.ok()) return s;
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    log::Info("catalog loaded", {{"creators", absl::StrCat(index_.size())},
+                                 {"version", absl::StrCat(catalog_->applied_version())},
+                                 {"seconds", absl::StrCat(seconds)},
+                                 {"index_bytes", absl::StrCat(index_.MemoryBytes())}});
+    poller_ = std::thread([this] { PollLoop(); });
+    return absl::OkStatus();
+  }
+
+  void Shutdown() override {
+    stop_.Notify();
+    if (poller_.joinable()) poller_.join();
+  }
+
+  ~SearchModule() override { Shutdown(); }
+
+ private:
+  SearchModule(TierPolicy tiers, absl::Duration poll)
+      : index_(IndexOptions(tiers)), listener_(index_), poll_(poll) {}
+
+  // Replicas sharing the store see each other's writes within one interval.
+  void PollLoop() {
+    while (!stop_.WaitForNotificationWithTimeout(poll_)) {
+      if (absl::Status s = catalog_->CatchUp(); !s.ok()) {
+        log::Warning("catalog catch-up failed", {{"error", std::string(s.message())}});
+      }
+    }
+  }
+
+  CreatorIndex index_;
+  IndexListener listener_;
+  const absl::Duration poll_;
+  std::unique_ptr<CreatorStore> store_;
+  std::unique_ptr<redis::RedisPool> pool_;
+  std::unique_ptr<redis::ProfileCache> cache_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<SearchServiceImpl> service_;
+  absl::Notification stop_;
+  std::thread poller_;
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<server::ServiceModule>> MakeSearchModule(
     const server::ServiceContext& context) {
-  return std::make_unique<server::SingleServiceModule<SearchServiceImpl>>(
-      std::make_unique<SearchServiceImpl>(), SearchService::service_full_name());
+  auto module = SearchModule::Create(context);
+  if (!module.ok()) return module.status();
+  return std::unique_ptr<server::ServiceModule>(*std::move(module));
 }
 
 }  // namespace microreach::search

@@ -1,0 +1,1959 @@
+// CreatorIndex: ingest into columns and postings, query compilation, the
+// candidate planner, top-k, facets and lookalikes (see creator_index.h and
+// docs/search-index.md).
+#include "services/search/index/creator_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/search/index/text.h"
+
+namespace microreach::search {
+
+namespace cv1 = ::microreach::common::v1;
+
+namespace {
+
+constexpr uint8_t kVerified = 1;
+constexpr uint8_t kPrivate = 2;
+constexpr uint8_t kHasEmail = 4;
+constexpr uint8_t kHasPhone = 8;
+constexpr int64_t kUnknownPrice = std::numeric_limits<int64_t>::min();
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr double kDefaultLookalike = 0.7;
+// BM25 with term frequency 1 (keyword lists are sets; bios rarely repeat a
+// word), per-field weights favouring handle and display name.
+constexpr double kBm25K1 = 1.2;
+constexpr double kBm25B = 0.75;
+constexpr std::array<double, 4> kFieldWeight = {1.0, 1.0, 1.5, 2.0};
+
+float OptFloat(bool has, double v) {
+  if (!has || !std::isfinite(v)) return kNaN;
+  return static_cast<float>(v);
+}
+
+uint32_t ClampU32(int64_t v) {
+  if (v <= 0) return 0;
+  if (v > int64_t{0xFFFFFFFF}) return 0xFFFFFFFFu;
+  return static_cast<uint32_t>(v);
+}
+
+// Keeps the k largest-share distinct values of one audience list, ids from
+// `intern`, shares quantised; ties keep the list's order.
+template <typename Entries, typename Key, typename Intern, typename Id>
+void FillTopShares(const Entries& entries, Key key, Intern intern, int k, Id* ids,
+                   uint8_t* shares) {
+  std::vector<std::pair<double, std::string>> vals;
+  vals.reserve(static_cast<size_t>(entries.size()));
+  for (const auto& e : entries) {
+    std::string name = key(e);
+    if (name.empty()) continue;
+    const double s = std::isnan(e.share()) ? 0.0 : e.share();
+    vals.emplace_back(s, std::move(name));
+  }
+  std::stable_sort(vals.begin(), vals.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  int n = 0;
+  for (const auto& [s, name] : vals) {
+    if (n == k) break;
+    const uint32_t id = intern(name);
+    if (id == 0) continue;
+    bool dup = false;
+    for (int j = 0; j < n; ++j) dup = dup || ids[j] == id;
+    if (dup) continue;
+    ids[n] = static_cast<Id>(id);
+    shares[n] = QuantizeShare(s);
+    ++n;
+  }
+  for (; n < k; ++n) {
+    ids[n] = 0;
+    shares[n] = 0;
+  }
+}
+
+// The (field, term) pairs keyword relevance scores, in a fixed order so every
+// partition sums the same contributions in the same order.
+std::vector<std::pair<int, std::string>> ScoringTerms(const SearchQuery& q) {
+  std::vector<std::pair<int, std::string>> out;
+  auto add = [&](int field, std::string term) {
+    for (const auto& e : out) {
+      if (e.first == field && e.second == term) return;
+    }
+    out.emplace_back(field, std::move(term));
+  };
+  for (const std::string& w : Words(q.text)) {
+    for (int f = 0; f < 4; ++f) add(f, w);
+  }
+  const auto& c = q.filter.content();
+  for (const std::string& t : c.bio_keywords().include()) {
+    for (const std::string& w : Words(t)) add(0, w);
+  }
+  for (const std::string& t : c.caption_keywords().include()) {
+    for (const std::string& w : Words(t)) add(1, w);
+  }
+  for (const std::string& t : c.hashtags().include()) add(2, NormalizeTag(t));
+  return out;
+}
+
+// Scratch bitsets reused by the searches of one thread, so a query does not
+// fault in fresh pages for every bitset.
+std::vector<uint64_t>& Scratch(int i) {
+  thread_local std::array<std::vector<uint64_t>, 3> scratch;
+  return scratch[static_cast<size_t>(i)];
+}
+
+}  // namespace
+
+uint64_t PersonKey(absl::string_view person_id) {
+  if (person_id.empty()) return 0;
+  uint64_t h = 1469598103934665603ull;
+  for (char c : person_id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h == 0 ? 1 : h;
+}
+
+// ---------------------------------------------------------------------------
+// IdTable
+
+IdTable::IdTable() : live_(0, Hash{this}, Eq{this}) {}
+
+absl::string_view IdTable::View(uint32_t doc) const {
+  const uint64_t loc = loc_[doc];
+  const char* base = chunks_[loc >> 32].get();
+  return absl::string_view(base + ((loc >> 8) & 0xFFFFFF), loc & 0xFF);
+}
+
+int64_t IdTable::Find(absl::string_view id) const {
+  auto it = live_.find(id);
+  return it == live_.end() ? -1 : static_cast<int64_t>(*it);
+}
+
+void IdTable::Append(uint32_t doc, absl::string_view id) {
+  if (chunk_used_ + id.size() > kChunkBytes) {
+    chunks_.push_back(std::make_unique<char[]>(kChunkBytes));
+    chunk_used_ = 0;
+  }
+  std::memcpy(chunks_.back().get() + chunk_used_, id.data(), id.size());
+  loc_.push_back((static_cast<uint64_t>(chunks_.size() - 1) << 32) |
+                 (static_cast<uint64_t>(chunk_used_) << 8) | id.size());
+  chunk_used_ += id.size();
+  (void)doc;  // == loc_.size() - 1 by contract
+  live_.insert(static_cast<uint32_t>(loc_.size() - 1));
+}
+
+void IdTable::Erase(absl::string_view id) {
+  auto it = live_.find(id);
+  if (it != live_.end()) live_.erase(it);
+}
+
+void IdTable::Reserve(size_t docs) {
+  loc_.reserve(docs);
+  live_.reserve(docs);
+}
+
+void IdTable::Compact(const std::vector<uint32_t>& remap, uint32_t new_docs) {
+  std::vector<uint64_t> old_loc = std::move(loc_);
+  std::vector<std::unique_ptr<char[]>> old_chunks = std::move(chunks_);
+  loc_.clear();
+  chunks_.clear();
+  chunk_used_ = kChunkBytes;
+  live_.clear();
+  live_.reserve(new_docs);
+  loc_.reserve(new_docs);
+  for (size_t d = 0; d < old_loc.size(); ++d) {
+    if (remap[d] == Posting::kDropped) continue;
+    const uint64_t loc = old_loc[d];
+    Append(remap[d], absl::string_view(old_chunks[loc >> 32].get() + ((loc >> 8) & 0xFFFFFF),
+                                       loc & 0xFF));
+  }
+}
+
+size_t IdTable::MemoryBytes() const {
+  return loc_.capacity() * sizeof(uint64_t) + chunks_.size() * kChunkBytes +
+         live_.capacity() * (sizeof(uint32_t) + 1);
+}
+
+// ---------------------------------------------------------------------------
+// Term index: a vocabulary with a posting per value.
+
+class CreatorIndex::TermIndex {
+ public:
+  explicit TermIndex(bool keep_names) : vocab(keep_names) {}
+  uint32_t Intern(absl::string_view s) {
+    const uint32_t id = vocab.Intern(s);
+    if (id >= postings.size()) postings.resize(std::max<size_t>(id + 1, postings.size() * 5 / 4));
+    return id;
+  }
+  const Posting* Find(absl::string_view s) const {
+    const uint32_t id = vocab.Find(s);
+    return id == 0 ? nullptr : &postings[id];
+  }
+  size_t MemoryBytes() const {
+    size_t b = vocab.MemoryBytes() + postings.capacity() * sizeof(Posting);
+    for (const Posting& p : postings) b += p.MemoryBytes();
+    return b;
+  }
+  Vocabulary vocab;
+  std::vector<Posting> postings;
+};
+
+// ---------------------------------------------------------------------------
+// Compiled query
+
+namespace {
+
+struct Check {
+  enum Kind : uint8_t {
+    kU8Set,
+    kMask8,
+    kMask16,
+    kMask32,
+    kU32Range,
+    kPrice,
+    kFloatRange,
+    kFlags,
+    kLastPost,
+    kAge,
+    kHasSponsored,
+    kCountry,
+    kCity,
+    kLanguage,
+    kAudCountry,
+    kAudCity,
+    kAudLanguage,
+    kAudInterest,
+    kAudBrand,
+    kAudGender,
+    kAudAge,
+    kLookalikeContent,
+    kLookalikeAudience,
+  };
+  Kind kind = kU8Set;
+  const void* col = nullptr;
+  uint32_t inc = 0;
+  uint32_t exc = 0;
+  int64_t lo = 0;
+  int64_t hi = 0;
+  float flo = 0;
+  float fhi = 0;
+  bool has_inc = false;
+  bool has_exc = false;
+  bool sum = false;
+  bool max_zero = false;
+  uint8_t min_q = 0;
+  uint8_t max_q = 0;
+  // Value id -> bit 1 include, bit 2 exclude.
+  std::vector<uint8_t> lut;
+  SimVectors seed;
+  double min_similarity = 0;
+};
+
+Check MakeCheck(Check::Kind kind) {
+  Check c;
+  c.kind = kind;
+  return c;
+}
+
+}  // namespace
+
+struct CreatorIndex::Compiled {
+  bool empty = false;
+  std::vector<Check> checks;
+  // Posting-only filters (interests, hashtags, mentions, brands, keywords,
+  // query words): OR over alternatives of AND over units of OR over postings.
+  struct Unit {
+    std::vector<const Posting*> any;
+    uint64_t size = 0;
+  };
+  struct Alt {
+    std::vector<Unit> units;
+  };
+  struct Constraint {
+    std::vector<Alt> alts;
+    bool exclude = false;
+    uint64_t estimate = 0;
+  };
+  std::vector<Constraint> constraints;
+  // Candidate sources for filters the residual checks also verify.
+  struct Generator {
+    std::vector<const Posting*> postings;
+    uint64_t estimate = 0;
+  };
+  std::vector<Generator> generators;
+  std::vector<uint32_t> excluded;  // sorted
+  uint64_t exclude_person = 0;
+
+  // Keyword relevance.
+  struct ScoreTerm {
+    const Posting* posting;
+    int field;
+    double idf;
+  };
+  std::vector<ScoreTerm> score_terms;
+  std::vector<PostingCursor> score_cursors;
+  std::array<double, 4> avg_len = {1, 1, 1, 1};
+};
+
+namespace {
+
+template <typename List, typename F>
+uint32_t MaskOf(const List& values, F valid) {
+  uint32_t m = 0;
+  for (int v : values) {
+    if (valid(v) && v > 0 && v < 32) m |= uint32_t{1} << v;
+  }
+  return m;
+}
+
+}  // namespace
+
+absl::StatusOr<SeedVectors> CreatorIndex::SeedLocked(
+    absl::string_view id, const std::map<std::string, SeedVectors>& seeds) const {
+  const int64_t doc = ids_.Find(id);
+  if (doc >= 0) {
+    SeedVectors s;
+    s.vectors = vectors_[static_cast<size_t>(doc)];
+    s.person_key = person_[static_cast<size_t>(doc)];
+    return s;
+  }
+  auto it = seeds.find(std::string(id));
+  if (it != seeds.end()) return it->second;
+  return absl::NotFoundError(absl::StrCat("creator ", id, " not found"));
+}
+
+absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
+                                         absl::Span<const std::string> exclude_ids, absl::Time now,
+                                         const std::map<std::string, SeedVectors>& seeds,
+                                         Compiled* out) const {
+  if (now == absl::InfinitePast()) now = absl::Now();
+  auto add_enum = [&](const auto& set, const std::vector<uint8_t>& col, auto valid,
+                      const auto& postings) {
+    const uint32_t inc = MaskOf(set.include(), valid);
+    const uint32_t exc = MaskOf(set.exclude(), valid);
+    if (set.include_size() == 0 && exc == 0) return;
+    Check c = MakeCheck(Check::kU8Set);
+    c.col = col.data();
+    c.inc = set.include_size() > 0 ? (inc | 0x80000000u) : 0;  // keep non-zero
+    c.exc = exc;
+    out->checks.push_back(std::move(c));
+    if (set.include_size() > 0) {
+      Compiled::Generator g;
+      for (int v = 1; v < static_cast<int>(postings.size()); ++v) {
+        if ((inc >> v) & 1) {
+          g.postings.push_back(&postings[static_cast<size_t>(v)]);
+          g.estimate += postings[static_cast<size_t>(v)].size();
+        }
+      }
+      out->generators.push_back(std::move(g));
+    }
+  };
+  auto add_mask = [&](Check::Kind kind, const void* col, const auto& set, auto valid,
+                      const auto* postings, size_t n_postings) {
+    const uint32_t inc = MaskOf(set.include(), valid);
+    const uint32_t exc = MaskOf(set.exclude(), valid);
+    if (set.include_size() == 0 && exc == 0) return;
+    Check c = MakeCheck(kind);
+    c.col = col;
+    c.inc = inc;
+    c.has_inc = set.include_size() > 0;
+    c.exc = exc;
+    out->checks.push_back(std::move(c));
+    if (set.include_size() > 0 && postings != nullptr) {
+      Compiled::Generator g;
+      for (size_t v = 1; v < n_postings; ++v) {
+        if ((inc >> v) & 1) {
+          g.postings.push_back(&postings[v]);
+          g.estimate += postings[v].size();
+        }
+      }
+      out->generators.push_back(std::move(g));
+    }
+  };
+  // Creator country, city and languages: a lookup table over the vocabulary
+  // for the residual check, and the values' postings as a generator.
+  auto add_vocab_set = [&](Check::Kind kind, const void* col, const cv1::StringSetFilter& set,
+                           const TermIndex& ti, bool upper) {
+    if (set.include_size() == 0 && set.exclude_size() == 0) return;
+    Check c = MakeCheck(kind);
+    c.col = col;
+    c.lut.assign(ti.vocab.bound(), 0);
+    c.has_inc = set.include_size() > 0;
+    Compiled::Generator g;
+    for (const std::string& v : set.include()) {
+      const uint32_t id = ti.vocab.Find(upper ? NormalizeUpper(v) : NormalizeLower(v));
+      if (id == 0) continue;
+      if (!(c.lut[id] & 1)) {
+        g.postings.push_back(&ti.postings[id]);
+        g.estimate += ti.postings[id].size();
+      }
+      c.lut[id] |= 1;
+    }
+    for (const std::string& v : set.exclude()) {
+      const uint32_t id = ti.vocab.Find(upper ? NormalizeUpper(v) : NormalizeLower(v));
+      if (id != 0) c.lut[id] |= 2;
+    }
+    out->checks.push_back(std::move(c));
+    if (set.include_size() > 0) out->generators.push_back(std::move(g));
+  };
+  auto add_int_range = [&](const cv1::Int64Range& r, const std::vector<uint32_t>& col) {
+    if (!r.has_min() && !r.has_max()) return;
+    Check c = MakeCheck(Check::kU32Range);
+    c.col = col.data();
+    c.lo = r.has_min() ? r.min() : std::numeric_limits<int64_t>::min();
+    c.hi = r.has_max() ? r.max() : std::numeric_limits<int64_t>::max();
+    out->checks.push_back(std::move(c));
+  };
+  auto add_float_range = [&](const cv1::DoubleRange& r, FloatField field) {
+    if (!r.has_min() && !r.has_max()) return;
+    Check c = MakeCheck(Check::kFloatRange);
+    c.col = floats_[field].data();
+    c.flo = r.has_min() ? static_cast<float>(r.min()) : -std::numeric_limits<float>::infinity();
+    c.fhi = r.has_max() ? static_cast<float>(r.max()) : std::numeric_limits<float>::infinity();
+    out->checks.push_back(std::move(c));
+  };
+  // Posting-only set filters.
+  auto add_constraint = [&](const google::protobuf::RepeatedPtrField<std::string>& values,
+                            bool exclude, auto make_alt) {
+    if (values.empty()) return;
+    Compiled::Constraint con;
+    con.exclude = exclude;
+    for (const std::string& v : values) {
+      Compiled::Alt alt;
+      if (!make_alt(v, &alt)) continue;
+      uint64_t est = std::numeric_limits<uint64_t>::max();
+      for (const auto& u : alt.units) est = std::min(est, u.size);
+      con.estimate += est;
+      con.alts.push_back(std::move(alt));
+    }
+    if (con.alts.empty()) {
+      if (!exclude) out->empty = true;  // no value is known: nothing matches
+      return;
+    }
+    out->constraints.push_back(std::move(con));
+  };
+  auto single = [](const TermIndex& ti, bool tag) {
+    return [&ti, tag](const std::string& v, Compiled::Alt* alt) {
+      const Posting* p = ti.Find(tag ? NormalizeTag(v) : NormalizeLower(v));
+      if (p == nullptr) return false;
+      alt->units.push_back({{p}, p->size()});
+      return true;
+    };
+  };
+  auto phrase = [](const TermIndex& ti) {
+    return [&ti](const std::string& v, Compiled::Alt* alt) {
+      for (const std::string& w : Words(v)) {
+        const Posting* p = ti.Find(w);
+        if (p == nullptr) return false;
+        alt->units.push_back({{p}, p->size()});
+      }
+      return !alt->units.empty();
+    };
+  };
+  auto string_set = [&](const cv1::StringSetFilter& s, const TermIndex& ti, bool tag) {
+    add_constraint(s.include(), false, single(ti, tag));
+    add_constraint(s.exclude(), true, single(ti, tag));
+  };
+
+  const auto& cr = f.creator();
+  add_enum(cr.platforms(), platform_, cv1::Platform_IsValid, platform_postings_);
+  add_int_range(cr.followers(), followers_);
+  add_enum(cr.tiers(), tier_, cv1::Tier_IsValid, tier_postings_);
+  add_vocab_set(Check::kCountry, country_.data(), cr.countries(), *countries_, true);
+  add_vocab_set(Check::kCity, city_.data(), cr.cities(), *cities_, false);
+  add_vocab_set(Check::kLanguage, languages_.data(), cr.languages(), *languages_vocab_, false);
+  add_enum(cr.genders(), gender_, cv1::Gender_IsValid, gender_postings_);
+  if (cr.age().has_min() || cr.age().has_max()) {
+    Check c = MakeCheck(Check::kAge);
+    c.lo = cr.age().has_min() ? cr.age().min() : std::numeric_limits<int64_t>::min();
+    c.hi = cr.age().has_max() ? cr.age().max() : std::numeric_limits<int64_t>::max();
+    c.inc = static_cast<uint32_t>(absl::ToCivilYear(now, absl::UTCTimeZone()).year());
+    out->checks.push_back(std::move(c));
+  }
+  add_enum(cr.account_types(), account_type_, cv1::AccountType_IsValid, account_type_postings_);
+  {
+    uint32_t mask = 0;
+    uint32_t want = 0;
+    if (cr.has_verified()) {
+      mask |= kVerified;
+      want |= cr.verified() ? kVerified : 0;
+    }
+    if (cr.exclude_private()) mask |= kPrivate;
+    if (cr.has_has_email()) {
+      mask |= kHasEmail;
+      want |= cr.has_email() ? kHasEmail : 0;
+    }
+    if (cr.has_has_phone()) {
+      mask |= kHasPhone;
+      want |= cr.has_phone() ? kHasPhone : 0;
+    }
+    if (mask != 0) {
+      Check c = MakeCheck(Check::kFlags);
+      c.inc = mask;
+      c.exc = want;
+      out->checks.push_back(std::move(c));
+    }
+  }
+  add_mask(Check::kMask32, categories_.data(), cr.categories(), cv1::Category_IsValid,
+           category_postings_.data(), category_postings_.size());
+  string_set(cr.interests(), *interests_, false);
+  if (cr.has_posted_within_days()) {
+    Check c = MakeCheck(Check::kLastPost);
+    c.lo = std::max<int64_t>(1, absl::ToUnixSeconds(now) - int64_t{cr.posted_within_days()} * 86400);
+    out->checks.push_back(std::move(c));
+  }
+  add_int_range(cr.content_count(), content_count_);
+  add_mask(Check::kMask8, content_types_.data(), cr.content_types(), cv1::ContentType_IsValid,
+           content_type_postings_.data(), content_type_postings_.size());
+  if (cr.estimated_price().has_min_micros() || cr.estimated_price().has_max_micros()) {
+    Check c = MakeCheck(Check::kPrice);
+    c.lo = cr.estimated_price().has_min_micros() ? cr.estimated_price().min_micros()
+                                                 : std::numeric_limits<int64_t>::min() + 1;
+    c.hi = cr.estimated_price().has_max_micros() ? cr.estimated_price().max_micros()
+                                                 : std::numeric_limits<int64_t>::max();
+    out->checks.push_back(std::move(c));
+  }
+  add_mask(Check::kMask16, also_on_.data(), cr.also_on_platforms(), cv1::Platform_IsValid,
+           static_cast<const Posting*>(nullptr), 0);
+
+  const auto& pf = f.performance();
+  add_float_range(pf.engagement_rate(), kEngagement);
+  add_float_range(pf.avg_likes(), kAvgLikes);
+  add_float_range(pf.avg_comments(), kAvgComments);
+  add_float_range(pf.avg_shares(), kAvgShares);
+  add_float_range(pf.avg_saves(), kAvgSaves);
+  add_float_range(pf.avg_views(), kAvgViews);
+  add_float_range(pf.follower_growth_30d(), kGrowth30);
+  add_float_range(pf.follower_growth_90d(), kGrowth90);
+  add_float_range(pf.posts_per_week(), kPostsPerWeek);
+  add_float_range(pf.audience_credibility(), kCredibility);
+  add_float_range(pf.audience_quality_score(), kQuality);
+  if (pf.has_has_sponsored_posts()) {
+    Check c = MakeCheck(Check::kHasSponsored);
+    c.has_inc = pf.has_sponsored_posts();
+    out->checks.push_back(std::move(c));
+  }
+  add_float_range(pf.sponsored_engagement_ratio(), kSponsoredRatio);
+
+  const auto& au = f.audience();
+  auto add_aud_share = [&](Check::Kind kind, const cv1::AudienceShareFilter& a, const TermIndex& ti,
+                           bool upper) {
+    if (a.include_size() == 0 && a.exclude_size() == 0) return;
+    Check c = MakeCheck(kind);
+    c.lut.assign(ti.vocab.bound(), 0);
+    for (const std::string& v : a.include()) {
+      const uint32_t id = ti.vocab.Find(upper ? NormalizeUpper(v) : NormalizeLower(v));
+      if (id != 0) c.lut[id] |= 1;
+    }
+    for (const std::string& v : a.exclude()) {
+      const uint32_t id = ti.vocab.Find(upper ? NormalizeUpper(v) : NormalizeLower(v));
+      if (id != 0) c.lut[id] |= 2;
+    }
+    c.has_inc = a.include_size() > 0;
+    c.has_exc = a.exclude_size() > 0;
+    c.sum = a.aggregation() == cv1::SHARE_AGGREGATION_SUM;
+    c.min_q = QuantizeShare(a.min_share());
+    c.max_q = QuantizeShare(a.max_excluded_share());
+    c.max_zero = a.max_excluded_share() == 0;
+    out->checks.push_back(std::move(c));
+  };
+  auto add_aud_enum = [&](Check::Kind kind, const auto& a, int n) {
+    if (a.include_size() == 0 && a.exclude_size() == 0) return;
+    Check c = MakeCheck(kind);
+    for (int v : a.include()) {
+      if (v >= 1 && v <= n) c.inc |= uint32_t{1} << (v - 1);
+    }
+    for (int v : a.exclude()) {
+      if (v >= 1 && v <= n) c.exc |= uint32_t{1} << (v - 1);
+    }
+    c.has_inc = a.include_size() > 0;
+    c.sum = a.aggregation() == cv1::SHARE_AGGREGATION_SUM;
+    c.min_q = QuantizeShare(a.min_share());
+    c.max_q = QuantizeShare(a.max_excluded_share());
+    c.max_zero = a.max_excluded_share() == 0;
+    out->checks.push_back(std::move(c));
+  };
+  add_aud_share(Check::kAudCountry, au.countries(), *countries_, true);
+  add_aud_share(Check::kAudCity, au.cities(), *cities_, false);
+  add_aud_enum(Check::kAudGender, au.genders(), 3);
+  add_aud_enum(Check::kAudAge, au.age_bands(), 6);
+  add_aud_share(Check::kAudLanguage, au.languages(), *languages_vocab_, false);
+  add_aud_share(Check::kAudInterest, au.interests(), *interests_, false);
+  add_aud_share(Check::kAudBrand, au.brand_affinities(), *brands_, false);
+  add_float_range(au.reachability(), kReachability);
+
+  const auto& ct = f.content();
+  add_constraint(ct.bio_keywords().include(), false, phrase(*text_[kBio]));
+  add_constraint(ct.bio_keywords().exclude(), true, phrase(*text_[kBio]));
+  add_constraint(ct.caption_keywords().include(), false, phrase(*text_[kCaption]));
+  add_constraint(ct.caption_keywords().exclude(), true, phrase(*text_[kCaption]));
+  string_set(ct.hashtags(), *text_[kHashtag], true);
+  string_set(ct.mentions(), *mentions_, true);
+  string_set(ct.brands(), *brands_, false);
+  {
+    uint32_t exc = MaskOf(ct.exclude_brand_safety_flags(), cv1::BrandSafetyFlag_IsValid);
+    if (exc != 0) {
+      Check c = MakeCheck(Check::kMask16);
+      c.col = brand_safety_.data();
+      c.exc = exc;
+      out->checks.push_back(std::move(c));
+    }
+  }
+  std::vector<uint32_t> excluded;
+  for (int mode = 0; mode < 2; ++mode) {
+    const cv1::LookalikeFilter& lf = mode == 0 ? ct.lookalike() : ct.audience_lookalike();
+    if (lf.creator_id().empty()) continue;
+    absl::StatusOr<SeedVectors> seed = SeedLocked(lf.creator_id(), seeds);
+    if (!seed.ok()) return seed.status();
+    const float norm = mode == 0 ? seed->vectors.content_norm : seed->vectors.audience_norm;
+    if (norm == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("seed ", lf.creator_id(), " has no ", mode == 0 ? "content" : "audience",
+                       " vector"));
+    }
+    Check c = MakeCheck(mode == 0 ? Check::kLookalikeContent : Check::kLookalikeAudience);
+    c.seed = seed->vectors;
+    c.min_similarity = lf.min_similarity() > 0 ? lf.min_similarity() : kDefaultLookalike;
+    out->checks.push_back(std::move(c));
+    const int64_t seed_doc = ids_.Find(lf.creator_id());
+    if (seed_doc >= 0) excluded.push_back(static_cast<uint32_t>(seed_doc));
+  }
+
+  for (const auto* list : {&f.workspace().exclude_creator_ids()}) {
+    for (const std::string& id : *list) {
+      const int64_t d = ids_.Find(id);
+      if (d >= 0) excluded.push_back(static_cast<uint32_t>(d));
+    }
+  }
+  for (const std::string& id : exclude_ids) {
+    const int64_t d = ids_.Find(id);
+    if (d >= 0) excluded.push_back(static_cast<uint32_t>(d));
+  }
+  std::sort(excluded.begin(), excluded.end());
+  excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
+  out->excluded = std::move(excluded);
+  return absl::OkStatus();
+}
+
+bool CreatorIndex::PassesResidual(const Compiled& cq, uint32_t d) const {
+  for (const Check& c : cq.checks) {
+    switch (c.kind) {
+      case Check::kU8Set: {
+        const uint32_t v = static_cast<const uint8_t*>(c.col)[d];
+        if (c.inc != 0 && !((c.inc >> v) & 1)) return false;
+        if ((c.exc >> v) & 1) return false;
+        break;
+      }
+      case Check::kMask8:
+      case Check::kMask16:
+      case Check::kMask32: {
+        uint32_t v;
+        if (c.kind == Check::kMask8) {
+          v = static_cast<const uint8_t*>(c.col)[d];
+        } else if (c.kind == Check::kMask16) {
+          v = static_cast<const uint16_t*>(c.col)[d];
+        } else {
+          v = static_cast<const uint32_t*>(c.col)[d];
+        }
+        if (c.has_inc && (v & c.inc) == 0) return false;
+        if ((v & c.exc) != 0) return false;
+        break;
+      }
+      case Check::kU32Range: {
+        const int64_t v = static_cast<const uint32_t*>(c.col)[d];
+        if (v < c.lo || v > c.hi) return false;
+        break;
+      }
+      case Check::kPrice: {
+        const int64_t v = price_[d];
+        if (v == kUnknownPrice || v < c.lo || v > c.hi) return false;
+        break;
+      }
+      case Check::kFloatRange: {
+        const float v = static_cast<const float*>(c.col)[d];
+        if (!(v >= c.flo && v <= c.fhi)) return false;  // NaN fails
+        break;
+      }
+      case Check::kFlags:
+        if ((flags_[d] & c.inc) != c.exc) return false;
+        break;
+      case Check::kLastPost: {
+        const uint32_t v = last_post_[d];
+        if (v == 0 || v < c.lo) return false;
+        break;
+      }
+      case Check::kAge: {
+        const int64_t by = birth_year_[d];
+        if (by != 0) {
+          const int64_t age = static_cast<int64_t>(c.inc) - by;
+          if (age < c.lo || age > c.hi) return false;
+        } else {
+          static constexpr int64_t kLo[7] = {0, 13, 18, 25, 35, 45, 65};
+          static constexpr int64_t kHi[7] = {0, 17, 24, 34, 44, 64, std::numeric_limits<int64_t>::max()};
+          const int band = age_band_[d];
+          if (band == 0 || kLo[band] > c.hi || kHi[band] < c.lo) return false;
+        }
+        break;
+      }
+      case Check::kHasSponsored: {
+        const float s = floats_[kSponsoredShare][d];
+        if (std::isnan(s) || (s > 0) != c.has_inc) return false;
+        break;
+      }
+      case Check::kCountry: {
+        const uint8_t m = c.lut[country_[d]];
+        if (c.has_inc && !(m & 1)) return false;
+        if (m & 2) return false;
+        break;
+      }
+      case Check::kCity: {
+        const uint8_t m = c.lut[city_[d]];
+        if (c.has_inc && !(m & 1)) return false;
+        if (m & 2) return false;
+        break;
+      }
+      case Check::kLanguage: {
+        uint8_t m = 0;
+        for (uint16_t id : languages_[d]) m |= c.lut[id];
+        if (c.has_inc && !(m & 1)) return false;
+        if (m & 2) return false;
+        break;
+      }
+      case Check::kAudCountry:
+      case Check::kAudCity:
+      case Check::kAudLanguage:
+      case Check::kAudInterest:
+      case Check::kAudBrand: {
+        const AudienceBlock& a = audience_[d];
+        int n = 0;
+        const uint8_t* shares = nullptr;
+        uint32_t ids[kAudCountries];
+        switch (c.kind) {
+          case Check::kAudCountry:
+            n = kAudCountries;
+            for (int j = 0; j < n; ++j) ids[j] = a.country[j];
+            shares = a.country_share;
+            break;
+          case Check::kAudCity:
+            n = kAudCities;
+            for (int j = 0; j < n; ++j) ids[j] = a.city[j];
+            shares = a.city_share;
+            break;
+          case Check::kAudLanguage:
+            n = kAudLanguages;
+            for (int j = 0; j < n; ++j) ids[j] = a.language[j];
+            shares = a.language_share;
+            break;
+          case Check::kAudInterest:
+            n = kAudInterests;
+            for (int j = 0; j < n; ++j) ids[j] = a.interest[j];
+            shares = a.interest_share;
+            break;
+          default:
+            n = kAudBrands;
+            for (int j = 0; j < n; ++j) ids[j] = a.brand[j];
+            shares = a.brand_share;
+            break;
+        }
+        bool found = false;
+        bool any_ok = false;
+        int sum = 0;
+        for (int j = 0; j < n; ++j) {
+          if (ids[j] == 0) continue;
+          const uint8_t m = c.lut[ids[j]];
+          if (m & 1) {
+            found = true;
+            sum += shares[j];
+            any_ok = any_ok || shares[j] >= c.min_q;
+          }
+          if ((m & 2) && (c.max_zero || shares[j] > c.max_q)) return false;
+        }
+        if (c.has_inc) {
+          if (!found) return false;
+          if (c.sum ? sum < c.min_q : !any_ok) return false;
+        }
+        break;
+      }
+      case Check::kAudGender:
+      case Check::kAudAge: {
+        const AudienceBlock& a = audience_[d];
+        const uint8_t* s = c.kind == Check::kAudGender ? a.gender : a.age;
+        const int n = c.kind == Check::kAudGender ? 3 : 6;
+        bool found = false;
+        bool any_ok = false;
+        int sum = 0;
+        for (int j = 0; j < n; ++j) {
+          if (s[j] == kAbsentShare) continue;
+          if ((c.inc >> j) & 1) {
+            found = true;
+            sum += s[j];
+            any_ok = any_ok || s[j] >= c.min_q;
+          }
+          if (((c.exc >> j) & 1) && (c.max_zero || s[j] > c.max_q)) return false;
+        }
+        if (c.has_inc) {
+          if (!found) return false;
+          if (c.sum ? sum < c.min_q : !any_ok) return false;
+        }
+        break;
+      }
+      case Check::kLookalikeContent: {
+        const SimVectors& v = vectors_[d];
+        if (Cosine(v.content, v.content_norm, c.seed.content, c.seed.content_norm) <
+            c.min_similarity) {
+          return false;
+        }
+        break;
+      }
+      case Check::kLookalikeAudience: {
+        const SimVectors& v = vectors_[d];
+        if (Cosine(v.audience, v.audience_norm, c.seed.audience, c.seed.audience_norm) <
+            c.min_similarity) {
+          return false;
+        }
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Membership probes of one constraint for docs visited in increasing order.
+struct ConstraintProbe {
+  const CreatorIndex* unused = nullptr;
+  std::vector<std::vector<std::vector<PostingCursor>>> alts;  // alt -> unit -> postings
+  bool exclude = false;
+  bool Matches(uint32_t d) {
+    for (auto& units : alts) {
+      bool all = true;
+      for (auto& unit : units) {
+        bool any = false;
+        for (auto& cur : unit) any = cur.Contains(d) || any;
+        if (!any) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+template <typename Emit>
+void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit) const {
+  if (c.empty || live_ == 0) return;
+  const uint32_t universe = docs_;
+  const size_t n_words = WordsFor(universe);
+  uint64_t best = std::numeric_limits<uint64_t>::max();
+  int best_gen = -1;
+  int best_con = -1;
+  for (size_t i = 0; i < c.generators.size(); ++i) {
+    if (c.generators[i].estimate < best) {
+      best = c.generators[i].estimate;
+      best_gen = static_cast<int>(i);
+      best_con = -1;
+    }
+  }
+  for (size_t i = 0; i < c.constraints.size(); ++i) {
+    if (!c.constraints[i].exclude && c.constraints[i].estimate < best) {
+      best = c.constraints[i].estimate;
+      best_con = static_cast<int>(i);
+      best_gen = -1;
+    }
+  }
+
+  // Selective: walk the candidates of the most selective filter and probe the
+  // other postings with galloping cursors.
+  if ((best_gen >= 0 || best_con >= 0) && best * 32 < universe) {
+    std::vector<uint32_t> cands;
+    cands.reserve(best);
+    size_t lists = 0;
+    if (best_gen >= 0) {
+      for (const Posting* p : c.generators[static_cast<size_t>(best_gen)].postings) {
+        p->AppendTo(&cands);
+        ++lists;
+      }
+    } else {
+      for (const auto& alt : c.constraints[static_cast<size_t>(best_con)].alts) {
+        const Compiled::Unit* smallest = &alt.units[0];
+        for (const auto& u : alt.units) {
+          if (u.size < smallest->size) smallest = &u;
+        }
+        for (const Posting* p : smallest->any) {
+          p->AppendTo(&cands);
+          ++lists;
+        }
+      }
+    }
+    if (lists > 1) {
+      std::sort(cands.begin(), cands.end());
+      cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+    }
+    std::vector<ConstraintProbe> probes;
+    probes.reserve(c.constraints.size());
+    for (const auto& con : c.constraints) {
+      ConstraintProbe p;
+      p.exclude = con.exclude;
+      for (const auto& alt : con.alts) {
+        std::vector<std::vector<PostingCursor>> units;
+        for (const auto& u : alt.units) {
+          std::vector<PostingCursor> curs;
+          for (const Posting* post : u.any) curs.emplace_back(post);
+          units.push_back(std::move(curs));
+        }
+        p.alts.push_back(std::move(units));
+      }
+      probes.push_back(std::move(p));
+    }
+    size_t ex = 0;
+    for (uint32_t d : cands) {
+      if (!TestBit(alive_.data(), d)) continue;
+      while (ex < c.excluded.size() && c.excluded[ex] < d) ++ex;
+      if (ex < c.excluded.size() && c.excluded[ex] == d) continue;
+      bool ok = true;
+      for (auto& p : probes) {
+        if (p.Matches(d) == p.exclude) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok || !PassesResidual(c, d)) continue;
+      emit(d);
+    }
+    return;
+  }
+
+  // Broad: build the candidate bitset with word-parallel AND/OR over the
+  // postings, then check the remaining predicates doc by doc.
+  std::vector<uint64_t>& bits = Scratch(0);
+  std::vector<uint64_t>& tmp = Scratch(1);
+  std::vector<uint64_t>& unit_bits = Scratch(2);
+  bits.assign(alive_.begin(), alive_.begin() + static_cast<std::ptrdiff_t>(n_words));
+  for (const auto& g : c.generators) {
+    tmp.assign(n_words, 0);
+    for (const Posting* p : g.postings) p->OrInto(tmp.data(), n_words);
+    BitsAnd(bits.data(), tmp.data(), n_words);
+  }
+  for (const auto& con : c.constraints) {
+    tmp.assign(n_words, 0);
+    for (const auto& alt : con.alts) {
+      if (alt.units.size() == 1) {
+        for (const Posting* p : alt.units[0].any) p->OrInto(tmp.data(), n_words);
+        continue;
+      }
+      std::vector<uint64_t> alt_bits;
+      for (size_t ui = 0; ui < alt.units.size(); ++ui) {
+        unit_bits.assign(n_words, 0);
+        for (const Posting* p : alt.units[ui].any) p->OrInto(unit_bits.data(), n_words);
+        if (ui == 0) {
+          alt_bits = unit_bits;
+        } else {
+          BitsAnd(alt_bits.data(), unit_bits.data(), n_words);
+        }
+      }
+      BitsOr(tmp.data(), alt_bits.data(), n_words);
+    }
+    if (con.exclude) {
+      BitsAndNot(bits.data(), tmp.data(), n_words);
+    } else {
+      BitsAnd(bits.data(), tmp.data(), n_words);
+    }
+  }
+  for (uint32_t d : c.excluded) ClearBit(bits.data(), d);
+  const bool no_checks = c.checks.empty();
+  for (size_t w = 0; w < n_words; ++w) {
+    uint64_t word = bits[w];
+    while (word != 0) {
+      const uint32_t d = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word)));
+      word &= word - 1;
+      if (no_checks || PassesResidual(c, d)) emit(d);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Construction and writes
+
+CreatorIndex::CreatorIndex() : CreatorIndex(Options()) {}
+CreatorIndex::~CreatorIndex() = default;
+
+CreatorIndex::CreatorIndex(Options options) : options_(std::move(options)) {
+  countries_ = std::make_unique<TermIndex>(true);
+  cities_ = std::make_unique<TermIndex>(true);
+  languages_vocab_ = std::make_unique<TermIndex>(true);
+  interests_ = std::make_unique<TermIndex>(false);
+  brands_ = std::make_unique<TermIndex>(false);
+  mentions_ = std::make_unique<TermIndex>(false);
+  for (auto& t : text_) t = std::make_unique<TermIndex>(false);
+}
+
+cv1::Tier CreatorIndex::TierOf(cv1::Platform platform, int64_t followers) const {
+  const std::array<int64_t, 4>* b = &options_.tier_bounds;
+  auto it = options_.platform_tier_bounds.find(static_cast<int>(platform));
+  if (it != options_.platform_tier_bounds.end()) b = &it->second;
+  if (followers >= (*b)[3]) return cv1::TIER_GLOBAL;
+  if (followers >= (*b)[2]) return cv1::TIER_COUNTRY;
+  if (followers >= (*b)[1]) return cv1::TIER_MACRO;
+  if (followers >= (*b)[0]) return cv1::TIER_MICRO;
+  return cv1::TIER_NANO;
+}
+
+void CreatorIndex::AppendLocked(const cv1::Creator& c) {
+  const uint32_t doc = docs_++;
+  const uint32_t universe = docs_;
+  ids_.Append(doc, c.creator_id());
+  if (alive_.size() < WordsFor(universe)) alive_.push_back(0);
+  SetBit(alive_.data(), doc);
+  ++live_;
+
+  const int platform = cv1::Platform_IsValid(c.platform()) ? c.platform() : 0;
+  const int64_t followers_raw = std::max<int64_t>(0, c.stats().followers());
+  const int tier = TierOf(static_cast<cv1::Platform>(platform), followers_raw);
+  const int gender = cv1::Gender_IsValid(c.gender()) ? c.gender() : 0;
+  const int account = cv1::AccountType_IsValid(c.account_type()) ? c.account_type() : 0;
+  platform_.push_back(static_cast<uint8_t>(platform));
+  tier_.push_back(static_cast<uint8_t>(tier));
+  gender_.push_back(static_cast<uint8_t>(gender));
+  account_type_.push_back(static_cast<uint8_t>(account));
+  platform_postings_[static_cast<size_t>(platform)].Add(doc, universe);
+  tier_postings_[static_cast<size_t>(tier)].Add(doc, universe);
+  gender_postings_[static_cast<size_t>(gender)].Add(doc, universe);
+  account_type_postings_[static_cast<size_t>(account)].Add(doc, universe);
+
+  uint8_t types = 0;
+  for (int t : c.content().content_types()) {
+    if (t >= 1 && t <= 5 && !((types >> t) & 1)) {
+      types |= static_cast<uint8_t>(1u << t);
+      content_type_postings_[static_cast<size_t>(t)].Add(doc, universe);
+    }
+  }
+  content_types_.push_back(types);
+  age_band_.push_back(
+      static_cast<uint8_t>(c.age_band() >= 1 && c.age_band() <= 6 ? c.age_band() : 0));
+  uint8_t flags = 0;
+  if (c.verified()) flags |= kVerified;
+  if (c.is_private()) flags |= kPrivate;
+  if (c.has_email()) flags |= kHasEmail;
+  if (c.has_phone()) flags |= kHasPhone;
+  flags_.push_back(flags);
+  uint32_t cats = 0;
+  int main_cat = 0;
+  for (int cat : c.categories()) {
+    if (cat < 1 || cat > 25 || ((cats >> cat) & 1)) continue;
+    if (main_cat == 0) main_cat = cat;
+    cats |= uint32_t{1} << cat;
+    category_postings_[static_cast<size_t>(cat)].Add(doc, universe);
+  }
+  categories_.push_back(cats);
+  main_category_.push_back(static_cast<uint8_t>(main_cat));
+  birth_year_.push_back(c.has_birth_year() && c.birth_year() > 0 && c.birth_year() < 65536
+                            ? static_cast<uint16_t>(c.birth_year())
+                            : 0);
+
+  const std::string country = NormalizeUpper(c.country_code());
+  uint32_t country_id = country.empty() ? 0 : countries_->Intern(country);
+  if (country_id > 0xFFFF) country_id = 0;
+  if (country_id != 0) countries_->postings[country_id].Add(doc, universe);
+  country_.push_back(static_cast<uint16_t>(country_id));
+
+  const std::string city = NormalizeLower(c.city());
+  const uint32_t city_id = city.empty() ? 0 : cities_->Intern(city);
+  if (city_id != 0) cities_->postings[city_id].Add(doc, universe);
+  city_.push_back(city_id);
+
+  std::array<uint16_t, kCreatorLanguages> langs{};
+  int n_langs = 0;
+  for (const std::string& l : c.language_codes()) {
+    if (n_langs == kCreatorLanguages) break;
+    const std::string code = NormalizeLower(l);
+    if (code.empty()) continue;
+    const uint32_t id = languages_vocab_->Intern(code);
+    if (id > 0xFFFF) continue;
+    bool dup = false;
+    for (int j = 0; j < n_langs; ++j) dup = dup || langs[static_cast<size_t>(j)] == id;
+    if (dup) continue;
+    langs[static_cast<size_t>(n_langs++)] = static_cast<uint16_t>(id);
+    languages_vocab_->postings[id].Add(doc, universe);
+  }
+  languages_.push_back(langs);
+
+  uint16_t safety = 0;
+  for (int fl : c.brand_safety_flags()) {
+    if (fl >= 1 && fl <= 15) safety = static_cast<uint16_t>(safety | (1u << fl));
+  }
+  brand_safety_.push_back(safety);
+  uint16_t linked = 0;
+  for (const auto& lp : c.linked_profiles()) {
+    if (lp.platform() >= 1 && lp.platform() <= 15) {
+      linked = static_cast<uint16_t>(linked | (1u << lp.platform()));
+    }
+  }
+  linked_platforms_.push_back(linked);
+  also_on_.push_back(linked);
+
+  const cv1::CreatorStats& s = c.stats();
+  followers_.push_back(ClampU32(followers_raw));
+  content_count_.push_back(ClampU32(s.content_count()));
+  int64_t last_post = c.content().has_last_post_time() ? c.content().last_post_time().seconds() : 0;
+  last_post_.push_back(last_post > 0 ? ClampU32(last_post) : 0);
+  price_.push_back(s.has_estimated_price() &&
+                           NormalizeUpper(s.estimated_price().currency_code()) ==
+                               options_.reference_currency
+                       ? s.estimated_price().amount_micros()
+                       : kUnknownPrice);
+  const cv1::AudienceDemographics& a = c.audience();
+  floats_[kEngagement].push_back(
+      OptFloat(s.has_engagement_rate() && !s.likes_hidden(), s.engagement_rate()));
+  floats_[kAvgLikes].push_back(OptFloat(s.has_avg_likes(), s.avg_likes()));
+  floats_[kAvgComments].push_back(OptFloat(s.has_avg_comments(), s.avg_comments()));
+  floats_[kAvgShares].push_back(OptFloat(s.has_avg_shares(), s.avg_shares()));
+  floats_[kAvgSaves].push_back(OptFloat(s.has_avg_saves(), s.avg_saves()));
+  floats_[kAvgViews].push_back(OptFloat(s.has_avg_views(), s.avg_views()));
+  floats_[kGrowth30].push_back(OptFloat(s.has_follower_growth_30d(), s.follower_growth_30d()));
+  floats_[kGrowth90].push_back(OptFloat(s.has_follower_growth_90d(), s.follower_growth_90d()));
+  floats_[kPostsPerWeek].push_back(OptFloat(s.has_posts_per_week(), s.posts_per_week()));
+  floats_[kSponsoredShare].push_back(
+      OptFloat(s.has_sponsored_post_share(), s.sponsored_post_share()));
+  floats_[kSponsoredRatio].push_back(
+      OptFloat(s.has_sponsored_engagement_ratio(), s.sponsored_engagement_ratio()));
+  floats_[kCredibility].push_back(OptFloat(a.has_credibility(), a.credibility()));
+  floats_[kQuality].push_back(OptFloat(a.has_audience_quality_score(), a.audience_quality_score()));
+  floats_[kReachability].push_back(OptFloat(a.has_reachability(), a.reachability()));
+
+  // Posting-only values and text fields.
+  std::string scratch;
+  for (const std::string& v : c.interests()) {
+    const std::string n = NormalizeLower(v);
+    if (!n.empty()) interests_->postings[interests_->Intern(n)].Add(doc, universe);
+  }
+  for (const std::string& v : c.content().brands()) {
+    const std::string n = NormalizeLower(v);
+    if (!n.empty()) brands_->postings[brands_->Intern(n)].Add(doc, universe);
+  }
+  for (const std::string& v : c.content().mentions()) {
+    const std::string n = NormalizeTag(v);
+    if (!n.empty()) mentions_->postings[mentions_->Intern(n)].Add(doc, universe);
+  }
+  std::array<uint32_t, 4> lens{};
+  auto add_term = [&](int field, absl::string_view term) {
+    TermIndex& ti = *text_[static_cast<size_t>(field)];
+    if (ti.postings[ti.Intern(term)].Add(doc, universe)) ++lens[static_cast<size_t>(field)];
+  };
+  // A term repeated within a doc may come back after other terms, so Add's
+  // last-doc check is what keeps each (term, doc) once.
+  for (const std::string& v : c.content().hashtags()) {
+    const std::string n = NormalizeTag(v);
+    if (!n.empty()) add_term(kHashtag, n);
+  }
+  ForEachWord(c.content().bio(), &scratch, [&](absl::string_view w) { add_term(kBio, w); });
+  for (const std::string& k : c.content().caption_keywords()) {
+    ForEachWord(k, &scratch, [&](absl::string_view w) { add_term(kCaption, w); });
+  }
+  ForEachWord(c.handle(), &scratch, [&](absl::string_view w) { add_term(kName, w); });
+  {
+    const std::string h = NormalizeTag(c.handle());
+    if (!h.empty()) add_term(kName, h);
+  }
+  ForEachWord(c.display_name(), &scratch, [&](absl::string_view w) { add_term(kName, w); });
+  std::array<uint8_t, 4> lens8;
+  for (int f = 0; f < 4; ++f) {
+    lens8[static_cast<size_t>(f)] = static_cast<uint8_t>(std::min<uint32_t>(lens[static_cast<size_t>(f)], 255));
+    field_len_sum_[static_cast<size_t>(f)] += lens8[static_cast<size_t>(f)];
+  }
+  field_len_.push_back(lens8);
+
+  AudienceBlock blk;
+  FillTopShares(
+      a.countries(), [](const cv1::CountryShare& e) { return NormalizeUpper(e.country_code()); },
+      [&](const std::string& s) {
+        const uint32_t id = countries_->Intern(s);
+        return id > 0xFFFF ? 0u : id;
+      },
+      kAudCountries, blk.country, blk.country_share);
+  FillTopShares(
+      a.cities(), [](const cv1::CityShare& e) { return NormalizeLower(e.city()); },
+      [&](const std::string& s) { return cities_->Intern(s); }, kAudCities, blk.city,
+      blk.city_share);
+  FillTopShares(
+      a.languages(), [](const cv1::LanguageShare& e) { return NormalizeLower(e.language_code()); },
+      [&](const std::string& s) {
+        const uint32_t id = languages_vocab_->Intern(s);
+        return id > 0xFFFF ? 0u : id;
+      },
+      kAudLanguages, blk.language, blk.language_share);
+  FillTopShares(
+      a.interests(), [](const cv1::InterestShare& e) { return NormalizeLower(e.interest()); },
+      [&](const std::string& s) { return interests_->Intern(s); }, kAudInterests, blk.interest,
+      blk.interest_share);
+  FillTopShares(
+      a.brand_affinities(), [](const cv1::BrandAffinity& e) { return NormalizeLower(e.brand()); },
+      [&](const std::string& s) { return brands_->Intern(s); }, kAudBrands, blk.brand,
+      blk.brand_share);
+  std::memset(blk.gender, kAbsentShare, sizeof(blk.gender));
+  std::memset(blk.age, kAbsentShare, sizeof(blk.age));
+  for (const auto& g : a.genders()) {
+    if (g.gender() >= 1 && g.gender() <= 3 && blk.gender[g.gender() - 1] == kAbsentShare) {
+      blk.gender[g.gender() - 1] = QuantizeShare(g.share());
+    }
+  }
+  for (const auto& b : a.age_bands()) {
+    if (b.age_band() >= 1 && b.age_band() <= 6 && blk.age[b.age_band() - 1] == kAbsentShare) {
+      blk.age[b.age_band() - 1] = QuantizeShare(b.share());
+    }
+  }
+  audience_.push_back(blk);
+  vectors_.push_back(BuildSimVectors(c));
+
+  const uint64_t person = PersonKey(c.person_id());
+  person_.push_back(person);
+  platform_tier_counts_[static_cast<size_t>(platform)][static_cast<size_t>(tier)]++;
+  if (person == 0) {
+    ++no_person_live_;
+  } else {
+    person_docs_[person].push_back(doc);
+    RecomputePersonLocked(person);
+  }
+}
+
+void CreatorIndex::RecomputePersonLocked(uint64_t person) {
+  auto it = person_docs_.find(person);
+  if (it == person_docs_.end()) return;
+  for (uint32_t d : it->second) {
+    uint16_t mask = linked_platforms_[d];
+    for (uint32_t other : it->second) {
+      if (other != d) mask = static_cast<uint16_t>(mask | (1u << platform_[other]));
+    }
+    also_on_[d] = mask;
+  }
+}
+
+void CreatorIndex::TombstoneLocked(uint32_t doc) {
+  ClearBit(alive_.data(), doc);
+  --live_;
+  ids_.Erase(ids_.View(doc));
+  platform_tier_counts_[platform_[doc]][tier_[doc]]--;
+  for (int f = 0; f < 4; ++f) field_len_sum_[static_cast<size_t>(f)] -= field_len_[doc][static_cast<size_t>(f)];
+  const uint64_t person = person_[doc];
+  if (person == 0) {
+    --no_person_live_;
+    return;
+  }
+  auto it = person_docs_.find(person);
+  if (it == person_docs_.end()) return;
+  auto& docs = it->second;
+  docs.erase(std::remove(docs.begin(), docs.end(), doc), docs.end());
+  if (docs.empty()) {
+    person_docs_.erase(it);
+  } else {
+    RecomputePersonLocked(person);
+  }
+}
+
+absl::Status CreatorIndex::Upsert(const cv1::Creator& creator) {
+  if (creator.creator_id().empty() || creator.creator_id().size() > 255) {
+    return absl::InvalidArgumentError("creator_id must have 1 to 255 bytes");
+  }
+  absl::MutexLock lock(&mu_);
+  const int64_t old = ids_.Find(creator.creator_id());
+  if (old >= 0) TombstoneLocked(static_cast<uint32_t>(old));
+  AppendLocked(creator);
+  MaybeCompactLocked();
+  return absl::OkStatus();
+}
+
+bool CreatorIndex::Remove(absl::string_view creator_id) {
+  absl::MutexLock lock(&mu_);
+  const int64_t old = ids_.Find(creator_id);
+  if (old < 0) return false;
+  TombstoneLocked(static_cast<uint32_t>(old));
+  MaybeCompactLocked();
+  return true;
+}
+
+size_t CreatorIndex::BulkLoad(absl::Span<const cv1::Creator> creators) {
+  absl::MutexLock lock(&mu_);
+  const size_t want = docs_ + creators.size();
+  ids_.Reserve(want);
+  auto reserve = [&](auto& v) { v.reserve(want); };
+  reserve(platform_);
+  reserve(tier_);
+  reserve(gender_);
+  reserve(account_type_);
+  reserve(content_types_);
+  reserve(age_band_);
+  reserve(flags_);
+  reserve(main_category_);
+  reserve(birth_year_);
+  reserve(country_);
+  reserve(brand_safety_);
+  reserve(linked_platforms_);
+  reserve(also_on_);
+  reserve(languages_);
+  reserve(city_);
+  reserve(categories_);
+  reserve(followers_);
+  reserve(content_count_);
+  reserve(last_post_);
+  reserve(price_);
+  for (auto& f : floats_) reserve(f);
+  reserve(person_);
+  reserve(field_len_);
+  reserve(audience_);
+  reserve(vectors_);
+  size_t applied = 0;
+  for (const cv1::Creator& c : creators) {
+    if (c.creator_id().empty() || c.creator_id().size() > 255) continue;
+    const int64_t old = ids_.Find(c.creator_id());
+    if (old >= 0) TombstoneLocked(static_cast<uint32_t>(old));
+    AppendLocked(c);
+    ++applied;
+  }
+  RebalanceLocked();
+  MaybeCompactLocked();
+  return applied;
+}
+
+void CreatorIndex::RebalanceLocked() {
+  auto all = [&](auto& postings) {
+    for (Posting& p : postings) p.Rebalance(docs_);
+  };
+  all(platform_postings_);
+  all(tier_postings_);
+  all(gender_postings_);
+  all(account_type_postings_);
+  all(category_postings_);
+  all(content_type_postings_);
+  for (TermIndex* ti : {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(),
+                        brands_.get(), mentions_.get(), text_[0].get(), text_[1].get(),
+                        text_[2].get(), text_[3].get()}) {
+    all(ti->postings);
+  }
+}
+
+void CreatorIndex::MaybeCompactLocked() {
+  const uint32_t dead = docs_ - live_;
+  if (dead >= options_.compact_min_dead &&
+      static_cast<double>(dead) > options_.compact_dead_fraction * static_cast<double>(docs_)) {
+    CompactLocked();
+  }
+}
+
+void CreatorIndex::Compact() {
+  absl::MutexLock lock(&mu_);
+  CompactLocked();
+}
+
+void CreatorIndex::CompactLocked() {
+  std::vector<uint32_t> remap(docs_, Posting::kDropped);
+  uint32_t next = 0;
+  for (uint32_t d = 0; d < docs_; ++d) {
+    if (TestBit(alive_.data(), d)) remap[d] = next++;
+  }
+  auto squeeze = [&](auto& v) {
+    for (uint32_t d = 0; d < docs_; ++d) {
+      if (remap[d] != Posting::kDropped) v[remap[d]] = v[d];
+    }
+    v.resize(next);
+    v.shrink_to_fit();
+  };
+  squeeze(platform_);
+  squeeze(tier_);
+  squeeze(gender_);
+  squeeze(account_type_);
+  squeeze(content_types_);
+  squeeze(age_band_);
+  squeeze(flags_);
+  squeeze(main_category_);
+  squeeze(birth_year_);
+  squeeze(country_);
+  squeeze(brand_safety_);
+  squeeze(linked_platforms_);
+  squeeze(also_on_);
+  squeeze(languages_);
+  squeeze(city_);
+  squeeze(categories_);
+  squeeze(followers_);
+  squeeze(content_count_);
+  squeeze(last_post_);
+  squeeze(price_);
+  for (auto& f : floats_) squeeze(f);
+  squeeze(person_);
+  squeeze(field_len_);
+  squeeze(audience_);
+  squeeze(vectors_);
+
+  ids_.Compact(remap, next);
+
+  auto remap_all = [&](auto& postings) {
+    for (Posting& p : postings) p.Remap(remap, next);
+  };
+  remap_all(platform_postings_);
+  remap_all(tier_postings_);
+  remap_all(gender_postings_);
+  remap_all(account_type_postings_);
+  remap_all(category_postings_);
+  remap_all(content_type_postings_);
+  for (TermIndex* ti : {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(),
+                        brands_.get(), mentions_.get(), text_[0].get(), text_[1].get(),
+                        text_[2].get(), text_[3].get()}) {
+    remap_all(ti->postings);
+  }
+  for (auto& [person, docs] : person_docs_) {
+    for (uint32_t& d : docs) d = remap[d];
+  }
+  docs_ = next;
+  alive_.assign(WordsFor(next), ~uint64_t{0});
+  if (next % 64 != 0) alive_.back() = (uint64_t{1} << (next % 64)) - 1;
+  alive_.shrink_to_fit();
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+
+size_t CreatorIndex::size() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return live_;
+}
+
+size_t CreatorIndex::MemoryBytes() const {
+  absl::ReaderMutexLock lock(&mu_);
+  size_t b = alive_.capacity() * 8 + ids_.MemoryBytes();
+  auto col = [&](const auto& v) { b += v.capacity() * sizeof(v[0]); };
+  col(platform_);
+  col(tier_);
+  col(gender_);
+  col(account_type_);
+  col(content_types_);
+  col(age_band_);
+  col(flags_);
+  col(main_category_);
+  col(birth_year_);
+  col(country_);
+  col(brand_safety_);
+  col(linked_platforms_);
+  col(also_on_);
+  col(languages_);
+  col(city_);
+  col(categories_);
+  col(followers_);
+  col(content_count_);
+  col(last_post_);
+  col(price_);
+  for (const auto& f : floats_) col(f);
+  col(person_);
+  col(field_len_);
+  col(audience_);
+  col(vectors_);
+  auto post = [&](const auto& ps) {
+    for (const Posting& p : ps) b += p.MemoryBytes();
+  };
+  post(platform_postings_);
+  post(tier_postings_);
+  post(gender_postings_);
+  post(account_type_postings_);
+  post(category_postings_);
+  post(content_type_postings_);
+  for (const TermIndex* ti : {countries_.get(), cities_.get(), languages_vocab_.get(),
+                              interests_.get(), brands_.get(), mentions_.get(), text_[0].get(),
+                              text_[1].get(), text_[2].get(), text_[3].get()}) {
+    b += ti->MemoryBytes();
+  }
+  b += person_docs_.capacity() *
+       (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
+  return b;
+}
+
+CatalogCounts CreatorIndex::Stats() const {
+  CatalogCounts out;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    out.total_creators = live_;
+    out.total_persons = static_cast<int64_t>(person_docs_.size()) + no_person_live_;
+    for (int p = 0; p < 11; ++p) {
+      for (int t = 0; t < 6; ++t) {
+        const int64_t n = platform_tier_counts_[static_cast<size_t>(p)][static_cast<size_t>(t)];
+        if (n > 0) {
+          out.counts.push_back({static_cast<cv1::Platform>(p), static_cast<cv1::Tier>(t), n});
+        }
+      }
+    }
+  }
+  out.index_size_bytes = static_cast<int64_t>(MemoryBytes());
+  return out;
+}
+
+absl::StatusOr<SeedVectors> CreatorIndex::SeedOf(absl::string_view creator_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return SeedLocked(creator_id, {});
+}
+
+CorpusStats CreatorIndex::CollectCorpusStats(const SearchQuery& query) const {
+  absl::ReaderMutexLock lock(&mu_);
+  CorpusStats out;
+  out.docs = live_;
+  for (int f = 0; f < 4; ++f) out.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
+  for (auto& [field, term] : ScoringTerms(query)) {
+    const Posting* p = text_[static_cast<size_t>(field)]->Find(term);
+    int64_t df = 0;
+    if (p != nullptr) {
+      if (live_ == docs_) {
+        df = p->size();
+      } else if (p->dense()) {
+        df = static_cast<int64_t>(BitsAndCount(p->words(), alive_.data(), p->word_count()));
+      } else {
+        for (uint32_t d : p->ids()) df += TestBit(alive_.data(), d) ? 1 : 0;
+      }
+    }
+    out.doc_freq[{field, term}] = df;
+  }
+  return out;
+}
+
+void CreatorIndex::PrepareTargetLocked(const cv1::CampaignBrief& brief, PreparedTarget* t) const {
+  const cv1::AudienceTarget& a = brief.target_audience();
+  auto norm = [](auto& entries) {
+    double max_w = 0;
+    for (const auto& e : entries) max_w = std::max(max_w, e.second);
+    for (auto& e : entries) e.second = max_w > 0 ? e.second / max_w : 1.0;
+  };
+  for (const auto& e : a.countries()) {
+    t->countries.emplace_back(
+        static_cast<uint16_t>(std::min<uint32_t>(countries_->vocab.Find(NormalizeUpper(e.country_code())), 0xFFFF)),
+        e.weight());
+  }
+  for (const auto& e : a.languages()) {
+    t->languages.emplace_back(
+        static_cast<uint16_t>(std::min<uint32_t>(languages_vocab_->vocab.Find(NormalizeLower(e.language_code())), 0xFFFF)),
+        e.weight());
+  }
+  for (const auto& e : a.interests()) {
+    t->interests.emplace_back(interests_->vocab.Find(NormalizeLower(e.interest())), e.weight());
+  }
+  norm(t->countries);
+  norm(t->languages);
+  norm(t->interests);
+  {
+    double max_w = 0;
+    for (const auto& e : a.genders()) max_w = std::max(max_w, e.weight());
+    for (const auto& e : a.genders()) {
+      if (e.gender() >= 1 && e.gender() <= 3) {
+        t->gender_w[static_cast<size_t>(e.gender() - 1)] += max_w > 0 ? e.weight() / max_w : 1.0;
+      }
+    }
+    max_w = 0;
+    for (const auto& e : a.age_bands()) max_w = std::max(max_w, e.weight());
+    for (const auto& e : a.age_bands()) {
+      if (e.age_band() >= 1 && e.age_band() <= 6) {
+        t->age_w[static_cast<size_t>(e.age_band() - 1)] += max_w > 0 ? e.weight() / max_w : 1.0;
+      }
+    }
+  }
+  double wc = 0.10, wa = 0.15, wg = 0.50, wl = 0.10, wi = 0.15;
+  if (a.has_dimension_weights()) {
+    const auto& w = a.dimension_weights();
+    if (w.country() + w.age() + w.gender() + w.language() + w.interests() > 0) {
+      wc = w.country();
+      wa = w.age();
+      wg = w.gender();
+      wl = w.language();
+      wi = w.interests();
+    }
+  }
+  if (a.countries_size() == 0) wc = 0;
+  if (a.age_bands_size() == 0) wa = 0;
+  if (a.genders_size() == 0) wg = 0;
+  if (a.languages_size() == 0) wl = 0;
+  if (a.interests_size() == 0) wi = 0;
+  const double total = wc + wa + wg + wl + wi;
+  if (total > 0) {
+    t->has_audience = true;
+    t->w_country = wc / total;
+    t->w_age = wa / total;
+    t->w_gender = wg / total;
+    t->w_language = wl / total;
+    t->w_interest = wi / total;
+  }
+  for (int cat : brief.categories()) {
+    if (cat >= 1 && cat <= 25) t->category_mask |= uint32_t{1} << cat;
+  }
+}
+
+void CreatorIndex::PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) const {
+  const CorpusStats* global = q.corpus_stats.get();
+  CorpusStats own;
+  if (global == nullptr) {
+    mu_.AssertReaderHeld();
+    own.docs = live_;
+    for (int f = 0; f < 4; ++f) own.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
+  }
+  const CorpusStats& st = global != nullptr ? *global : own;
+  const double n = static_cast<double>(std::max<int64_t>(st.docs, 1));
+  for (int f = 0; f < 4; ++f) {
+    const double avg = static_cast<double>(st.field_terms[static_cast<size_t>(f)]) / n;
+    c->avg_len[static_cast<size_t>(f)] = avg > 0 ? avg : 1;
+  }
+  for (auto& [field, term] : ScoringTerms(q)) {
+    const Posting* p = text_[static_cast<size_t>(field)]->Find(term);
+    if (p == nullptr) continue;
+    double df = 0;
+    if (global != nullptr) {
+      auto it = global->doc_freq.find({field, term});
+      df = it == global->doc_freq.end() ? 0 : static_cast<double>(it->second);
+    } else if (live_ == docs_) {
+      df = p->size();
+    } else if (p->dense()) {
+      df = static_cast<double>(BitsAndCount(p->words(), alive_.data(), p->word_count()));
+    } else {
+      for (uint32_t d : p->ids()) df += TestBit(alive_.data(), d) ? 1 : 0;
+    }
+    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    c->score_terms.push_back({p, field, idf});
+    c->score_cursors.emplace_back(p);
+  }
+}
+
+double CreatorIndex::RelevanceOf(Compiled& c, uint32_t d) const {
+  double score = 0;
+  for (size_t i = 0; i < c.score_terms.size(); ++i) {
+    const auto& t = c.score_terms[i];
+    if (!c.score_cursors[i].Contains(d)) continue;
+    const size_t f = static_cast<size_t>(t.field);
+    const double len = field_len_[d][f];
+    score += kFieldWeight[f] * t.idf * (kBm25K1 + 1) /
+             (1 + kBm25K1 * (1 - kBm25B + kBm25B * len / c.avg_len[f]));
+  }
+  return score;
+}
+
+// Top-k and facet counters of one search.
+struct CreatorIndex::Collector {
+  struct Entry {
+    double key;
+    uint32_t doc;
+    bool known;
+  };
+  int64_t total = 0;
+  size_t k = 0;
+  bool ascending = false;
+  std::vector<Entry> heap;
+  std::vector<v1::FacetField> facets;
+  std::vector<std::vector<int64_t>> counts;
+  std::vector<int64_t> missing;
+};
+
+absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
+  if (absl::Status s = ValidateSearchQuery(q, options_.reference_currency); !s.ok()) return s;
+  absl::ReaderMutexLock lock(&mu_);
+  Compiled c;
+  if (absl::Status s = CompileLocked(q.filter, q.exclude_creator_ids, q.now, q.seeds, &c); !s.ok()) {
+    return s;
+  }
+  // Free-text words: each must occur in bio, captions, hashtags or name.
+  for (const std::string& w : Words(q.text)) {
+    Compiled::Unit u;
+    for (int f = 0; f < 4; ++f) {
+      const Posting* p = text_[static_cast<size_t>(f)]->Find(w);
+      if (p != nullptr) {
+        u.any.push_back(p);
+        u.size += p->size();
+      }
+    }
+    if (u.any.empty()) {
+      c.empty = true;
+      continue;
+    }
+    Compiled::Constraint con;
+    con.estimate = u.size;
+    con.alts.push_back({{std::move(u)}});
+    c.constraints.push_back(std::move(con));
+  }
+  const v1::SortField sort = EffectiveSortField(q);
+  const bool want_relevance = !ScoringTerms(q).empty();
+  if (want_relevance) PrepareRelevanceLocked(q, &c);
+  PreparedTarget target;
+  if (q.target.has_value()) PrepareTargetLocked(*q.target, &target);
+
+  Collector col;
+  col.k = static_cast<size_t>(q.offset + q.limit);
+  col.ascending = SortsAscending(q);
+  col.facets = q.facets;
+  for (v1::FacetField f : q.facets) {
+    size_t n = 0;
+    switch (f) {
+      case v1::FACET_FIELD_TIER: n = 6; break;
+      case v1::FACET_FIELD_PLATFORM: n = 11; break;
+      case v1::FACET_FIELD_COUNTRY:
+      case v1::FACET_FIELD_AUDIENCE_COUNTRY: n = countries_->vocab.bound(); break;
+      case v1::FACET_FIELD_CATEGORY: n = 32; break;
+      case v1::FACET_FIELD_LANGUAGE: n = languages_vocab_->vocab.bound(); break;
+      case v1::FACET_FIELD_GENDER: n = 4; break;
+      case v1::FACET_FIELD_ACCOUNT_TYPE: n = 5; break;
+      case v1::FACET_FIELD_CONTENT_TYPE: n = 8; break;
+      case v1::FACET_FIELD_CITY: n = cities_->vocab.bound(); break;
+      case v1::FACET_FIELD_VERIFIED: n = 2; break;
+      default: break;
+    }
+    col.counts.emplace_back(n, 0);
+    col.missing.push_back(0);
+  }
+  const std::vector<float>* float_key = nullptr;
+  switch (sort) {
+    case v1::SORT_FIELD_ENGAGEMENT_RATE: float_key = &floats_[kEngagement]; break;
+    case v1::SORT_FIELD_FOLLOWER_GROWTH: float_key = &floats_[kGrowth30]; break;
+    case v1::SORT_FIELD_AVG_VIEWS: float_key = &floats_[kAvgViews]; break;
+    case v1::SORT_FIELD_CREDIBILITY: float_key = &floats_[kCredibility]; break;
+    default: break;
+  }
+  auto key_of = [&](uint32_t d, bool* known) -> double {
+    *known = true;
+    if (float_key != nullptr) {
+      const float v = (*float_key)[d];
+      *known = !std::isnan(v);
+      return v;
+    }
+    switch (sort) {
+      case v1::SORT_FIELD_ESTIMATED_PRICE:
+        *known = price_[d] != kUnknownPrice;
+        return static_cast<double>(price_[d]);
+      case v1::SORT_FIELD_KEYWORD_RELEVANCE:
+        return RelevanceOf(c, d);
+      case v1::SORT_FIELD_AUDIENCE_MATCH:
+        return AudienceMatch(audience_[d], target);
+      case v1::SORT_FIELD_FIT_SCORE:
+        return FitScore(AudienceMatch(audience_[d], target), floats_[kEngagement][d],
+                        floats_[kCredibility][d], static_cast<cv1::Platform>(platform_[d]),
+                        static_cast<cv1::Tier>(tier_[d]), categories_[d], main_category_[d],
+                        target);
+      default:
+        return followers_[d];
+    }
+  };
+  // a ranks before b: known first, then by key, then creator_id ascending.
+  auto before = [&](const Collector::Entry& a, const Collector::Entry& b) {
+    if (a.known != b.known) return a.known;
+    if (a.known && a.key != b.key) return col.ascending ? a.key < b.key : a.key > b.key;
+    return ids_.View(a.doc) < ids_.View(b.doc);
+  };
+  ExecuteLocked(c, [&](uint32_t d) {
+    ++col.total;
+    for (size_t i = 0; i < col.facets.size(); ++i) {
+      std::vector<int64_t>& cnt = col.counts[i];
+      switch (col.facets[i]) {
+        case v1::FACET_FIELD_TIER:
+          if (tier_[d] != 0) { ++cnt[tier_[d]]; } else { ++col.missing[i]; }
+          break;
+        case v1::FACET_FIELD_PLATFORM:
+          if (platform_[d] != 0) { ++cnt[platform_[d]]; } else { ++col.missing[i]; }
+          break;
+        case v1::FACET_FIELD_COUNTRY:
+          if (country_[d] != 0) { ++cnt[country_[d]]; } else { ++col.missing[i]; }
+          break;
+        case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
+          const uint16_t top = audience_[d].country[0];
+          if (top != 0) { ++cnt[top]; } else { ++col.missing[i]; }
+          break;
+        }
+        case v1::FACET_FIELD_CITY:
+          if (city_[d] != 0) { ++cnt[city_[d]]; } else { ++col.missing[i]; }
+          break;
+        case v1::FACET_FIELD_GENDER:
+          if (gender_[d] != 0) { ++cnt[gender_[d]]; } else { ++col.missing[i]; }
+          break;
+        case v1::FACET_FIELD_ACCOUNT_TYPE:
+          if (account_type_[d] != 0) { ++cnt[account_type_[d]]; } else { ++col.missing[i]; }
+          break;
+        case v1::FACET_FIELD_VERIFIED:
+          ++cnt[(flags_[d] & kVerified) ? 1 : 0];
+          break;
+        case v1::FACET_FIELD_CATEGORY: {
+          uint32_t m = categories_[d];
+          if (m == 0) ++col.missing[i];
+          while (m != 0) {
+            ++cnt[static_cast<size_t>(__builtin_ctz(m))];
+            m &= m - 1;
+          }
+          break;
+        }
+        case v1::FACET_FIELD_CONTENT_TYPE: {
+          uint32_t m = content_types_[d];
+          if (m == 0) ++col.missing[i];
+          while (m != 0) {
+            ++cnt[static_cast<size_t>(__builtin_ctz(m))];
+            m &= m - 1;
+          }
+          break;
+        }
+        case v1::FACET_FIELD_LANGUAGE: {
+          const auto& l = languages_[d];
+          if (l[0] == 0) ++col.missing[i];
+          for (uint16_t id : l) {
+            if (id != 0) ++cnt[id];
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (col.k == 0) return;
+    Collector::Entry e;
+    e.doc = d;
+    e.key = key_of(d, &e.known);
+    if (col.heap.size() < col.k) {
+      col.heap.push_back(e);
+      std::push_heap(col.heap.begin(), col.heap.end(), before);
+    } else if (before(e, col.heap.front())) {
+      std::pop_heap(col.heap.begin(), col.heap.end(), before);
+      col.heap.back() = e;
+      std::push_heap(col.heap.begin(), col.heap.end(), before);
+    }
+  });
+
+  SearchPage page;
+  page.total_size = col.total;
+  std::sort_heap(col.heap.begin(), col.heap.end(), before);
+  for (size_t i = static_cast<size_t>(q.offset); i < col.heap.size(); ++i) {
+    const Collector::Entry& e = col.heap[i];
+    SearchHit hit;
+    hit.creator_id = std::string(ids_.View(e.doc));
+    if (e.known) hit.sort_value = e.key;
+    if (want_relevance) {
+      // Page hits come out of doc order, so score with fresh cursors.
+      Compiled one;
+      one.score_terms = c.score_terms;
+      one.avg_len = c.avg_len;
+      for (const auto& t : c.score_terms) one.score_cursors.emplace_back(t.posting);
+      hit.relevance = RelevanceOf(one, e.doc);
+    }
+    if (q.target.has_value()) {
+      const double am = AudienceMatch(audience_[e.doc], target);
+      hit.audience_match = am;
+      hit.fit_score = FitScore(am, floats_[kEngagement][e.doc], floats_[kCredibility][e.doc],
+                               static_cast<cv1::Platform>(platform_[e.doc]),
+                               static_cast<cv1::Tier>(tier_[e.doc]), categories_[e.doc],
+                               main_category_[e.doc], target);
+    }
+    page.hits.push_back(std::move(hit));
+  }
+  FillFacetsLocked(col, c, &page);
+  return page;
+}
+
+void CreatorIndex::FillFacetsLocked(const Collector& col, const Compiled& c,
+                                    SearchPage* page) const {
+  (void)c;
+  for (size_t i = 0; i < col.facets.size(); ++i) {
+    FacetCounts fc;
+    fc.field = col.facets[i];
+    fc.missing = col.missing[i];
+    const std::vector<int64_t>& cnt = col.counts[i];
+    for (size_t v = 0; v < cnt.size(); ++v) {
+      if (cnt[v] == 0) continue;
+      std::string name;
+      const int iv = static_cast<int>(v);
+      switch (fc.field) {
+        case v1::FACET_FIELD_TIER: name = cv1::Tier_Name(iv); break;
+        case v1::FACET_FIELD_PLATFORM: name = cv1::Platform_Name(iv); break;
+        case v1::FACET_FIELD_COUNTRY:
+        case v1::FACET_FIELD_AUDIENCE_COUNTRY: name = countries_->vocab.Name(static_cast<uint32_t>(v)); break;
+        case v1::FACET_FIELD_CATEGORY: name = cv1::Category_Name(iv); break;
+        case v1::FACET_FIELD_LANGUAGE: name = languages_vocab_->vocab.Name(static_cast<uint32_t>(v)); break;
+        case v1::FACET_FIELD_GENDER: name = cv1::Gender_Name(iv); break;
+        case v1::FACET_FIELD_ACCOUNT_TYPE: name = cv1::AccountType_Name(iv); break;
+        case v1::FACET_FIELD_CONTENT_TYPE: name = cv1::ContentType_Name(iv); break;
+        case v1::FACET_FIELD_CITY: name = cities_->vocab.Name(static_cast<uint32_t>(v)); break;
+        case v1::FACET_FIELD_VERIFIED: name = v == 1 ? "true" : "false"; break;
+        default: break;
+      }
+      fc.values.emplace_back(std::move(name), cnt[v]);
+    }
+    std::sort(fc.values.begin(), fc.values.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    page->facets.push_back(std::move(fc));
+  }
+}
+
+absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
+  if (absl::Status s = ValidateSimilarQuery(q, options_.reference_currency); !s.ok()) return s;
+  absl::ReaderMutexLock lock(&mu_);
+  absl::StatusOr<SeedVectors> seed = SeedLocked(q.seed_creator_id, q.seeds);
+  if (!seed.ok()) return seed.status();
+  const bool use_content = q.mode != v1::SIMILARITY_MODE_AUDIENCE;
+  const bool use_audience =
+      q.mode == v1::SIMILARITY_MODE_AUDIENCE || q.mode == v1::SIMILARITY_MODE_COMBINED;
+  if ((use_content && seed->vectors.content_norm == 0) ||
+      (use_audience && seed->vectors.audience_norm == 0)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("seed ", q.seed_creator_id, " has no vector for this mode"));
+  }
+  Compiled c;
+  if (absl::Status s = CompileLocked(q.filter, q.exclude_creator_ids, q.now, q.seeds, &c); !s.ok()) {
+    return s;
+  }
+  const int64_t seed_doc = ids_.Find(q.seed_creator_id);
+  if (seed_doc >= 0) {
+    c.excluded.insert(std::lower_bound(c.excluded.begin(), c.excluded.end(),
+                                       static_cast<uint32_t>(seed_doc)),
+                      static_cast<uint32_t>(seed_doc));
+    c.excluded.erase(std::unique(c.excluded.begin(), c.excluded.end()), c.excluded.end());
+  }
+  const uint64_t person = seed->person_key;
+  const SimVectors& sv = seed->vectors;
+  struct Entry {
+    double sim;
+    uint32_t doc;
+  };
+  auto before = [&](const Entry& a, const Entry& b) {
+    if (a.sim != b.sim) return a.sim > b.sim;
+    return ids_.View(a.doc) < ids_.View(b.doc);
+  };
+  std::vector<Entry> heap;
+  const size_t k = static_cast<size_t>(q.offset + q.limit);
+  int64_t total = 0;
+  ExecuteLocked(c, [&](uint32_t d) {
+    if (person != 0 && person_[d] == person) return;
+    const SimVectors& v = vectors_[d];
+    double sim;
+    if (!use_audience) {
+      sim = Cosine(v.content, v.content_norm, sv.content, sv.content_norm);
+    } else if (!use_content) {
+      sim = Cosine(v.audience, v.audience_norm, sv.audience, sv.audience_norm);
+    } else {
+      sim = 0.5 * (Cosine(v.content, v.content_norm, sv.content, sv.content_norm) +
+                   Cosine(v.audience, v.audience_norm, sv.audience, sv.audience_norm));
+    }
+    if (sim < q.min_similarity) return;
+    ++total;
+    if (k == 0) return;
+    Entry e{sim, d};
+    if (heap.size() < k) {
+      heap.push_back(e);
+      std::push_heap(heap.begin(), heap.end(), before);
+    } else if (before(e, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), before);
+      heap.back() = e;
+      std::push_heap(heap.begin(), heap.end(), before);
+    }
+  });
+  std::sort_heap(heap.begin(), heap.end(), before);
+  SimilarPage page;
+  page.total_size = total;
+  for (size_t i = static_cast<size_t>(q.offset); i < heap.size(); ++i) {
+    page.hits.push_back({std::string(ids_.View(heap[i].doc)), heap[i].sim});
+  }
+  return page;
+}
+
+}  // namespace microreach::search

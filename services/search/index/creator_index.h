@@ -1,0 +1,274 @@
+// CreatorIndex: the in-memory search index of the creator catalog — compact
+// columns, posting lists and lookalike vectors for millions of profiles,
+// answering filtered, sorted, faceted searches in milliseconds. The full
+// profile stays in the store; the index keeps only what it filters, sorts,
+// facets and scores on (docs/search-index.md).
+#ifndef MICROREACH_SERVICES_SEARCH_INDEX_CREATOR_INDEX_H_
+#define MICROREACH_SERVICES_SEARCH_INDEX_CREATOR_INDEX_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "microreach/common/v1/creator.pb.h"
+#include "services/search/index/posting.h"
+#include "services/search/index/scoring.h"
+#include "services/search/index/search_query.h"
+
+namespace microreach::search {
+
+// Profiles per platform and tier, and the index's size (GetCatalogStats).
+struct CatalogCounts {
+  struct Cell {
+    common::v1::Platform platform;
+    common::v1::Tier tier;
+    int64_t count;
+  };
+  int64_t total_creators = 0;
+  // Distinct person_ids, plus profiles without one (each its own person).
+  int64_t total_persons = 0;
+  // Non-empty (platform, tier) cells, by platform then tier.
+  std::vector<Cell> counts;
+  int64_t index_size_bytes = 0;
+};
+
+// The creator_id strings of every doc, packed in an arena, and the id -> doc
+// hash set that looks them up without a second copy of each string.
+class IdTable {
+ public:
+  IdTable();
+  absl::string_view View(uint32_t doc) const;
+  // The live doc of `id`, or -1.
+  int64_t Find(absl::string_view id) const;
+  // Records `id` for the new doc `doc` (== number of docs so far) and makes it
+  // the live doc of `id`.
+  void Append(uint32_t doc, absl::string_view id);
+  // Stops `id` from resolving (its doc was deleted).
+  void Erase(absl::string_view id);
+  size_t MemoryBytes() const;
+  void Reserve(size_t docs);
+  // Keeps the docs with remap[doc] != Posting::kDropped, renumbered.
+  void Compact(const std::vector<uint32_t>& remap, uint32_t new_docs);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    const IdTable* table;
+    size_t operator()(uint32_t doc) const { return (*this)(table->View(doc)); }
+    size_t operator()(absl::string_view s) const { return absl::Hash<absl::string_view>()(s); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    const IdTable* table;
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t a, absl::string_view b) const { return table->View(a) == b; }
+    bool operator()(absl::string_view a, uint32_t b) const { return a == table->View(b); }
+  };
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+  // Per doc: chunk index (high 32 bits), offset in chunk (next 24 bits) and
+  // length (low 8 bits).
+  std::vector<uint64_t> loc_;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t chunk_used_ = kChunkBytes;
+  absl::flat_hash_set<uint32_t, Hash, Eq> live_;
+};
+
+// Thread-safe: any number of Search/Similar calls run concurrently under a
+// shared lock; Upsert, Remove and BulkLoad take it exclusively for a few
+// microseconds per profile.
+//
+// Example:
+//   CreatorIndex index;
+//   index.BulkLoad(creators_from_store);
+//   index.Upsert(updated_creator);
+//   SearchQuery q;
+//   q.filter.mutable_performance()->mutable_engagement_rate()->set_min(0.03);
+//   absl::StatusOr<SearchPage> page = index.Search(q);
+class CreatorIndex {
+ public:
+  struct Options {
+    // Currency of estimated prices and price filters (ISO 4217).
+    std::string reference_currency = "USD";
+    // Lower follower bounds of micro, macro, country and global tiers, used
+    // for every platform not in platform_tier_bounds.
+    std::array<int64_t, 4> tier_bounds = {10'000, 100'000, 1'000'000, 10'000'000};
+    absl::flat_hash_map<int, std::array<int64_t, 4>> platform_tier_bounds;
+    // Deleted and replaced profiles leave tombstones; once they exceed this
+    // fraction of the docs, the next write compacts the index.
+    double compact_dead_fraction = 0.25;
+    // Compaction never runs below this many tombstones.
+    uint32_t compact_min_dead = 65536;
+  };
+
+  CreatorIndex();
+  explicit CreatorIndex(Options options);
+  ~CreatorIndex();
+  CreatorIndex(const CreatorIndex&) = delete;
+  CreatorIndex& operator=(const CreatorIndex&) = delete;
+
+  // Inserts the profile or replaces the one with the same creator_id.
+  // INVALID_ARGUMENT if creator_id is empty or longer than 255 bytes; the rest
+  // of the record is taken as the service validated it.
+  absl::Status Upsert(const common::v1::Creator& creator);
+  // Removes the profile; false if it was not in the index.
+  bool Remove(absl::string_view creator_id);
+  // Upserts many profiles under one lock: the start-up path. Returns the
+  // number of profiles applied (records with a bad creator_id are skipped).
+  size_t BulkLoad(absl::Span<const common::v1::Creator> creators);
+
+  // Live profiles.
+  size_t size() const;
+  // Heap bytes held by the index (columns, postings, vocabularies, ids).
+  size_t MemoryBytes() const;
+  CatalogCounts Stats() const;
+
+  // Filters, sorts, pages and facets (see SearchQuery). INVALID_ARGUMENT for
+  // a bad query (field paths as in SearchCreatorsRequest), NOT_FOUND for an
+  // unknown lookalike seed, FAILED_PRECONDITION for a seed without a vector.
+  absl::StatusOr<SearchPage> Search(const SearchQuery& query) const;
+  // Lookalikes of the seed, most similar first, ties by creator_id; the seed
+  // and profiles of its person are never returned.
+  absl::StatusOr<SimilarPage> Similar(const SimilarQuery& query) const;
+  // The seed vectors of a profile, for partitions that do not hold it.
+  absl::StatusOr<SeedVectors> SeedOf(absl::string_view creator_id) const;
+  // This index's BM25 statistics for the query's terms (see CorpusStats).
+  CorpusStats CollectCorpusStats(const SearchQuery& query) const;
+
+  // Drops tombstones and renumbers docs. Writes call it when tombstones pile
+  // up; blocks searches for its duration (about 0.1 s per million docs).
+  void Compact();
+  common::v1::Tier TierOf(common::v1::Platform platform, int64_t followers) const;
+
+ private:
+  struct Compiled;
+  struct Collector;
+  class TermIndex;
+
+  // Field ids of the term postings used by keyword relevance.
+  enum TextField { kBio = 0, kCaption = 1, kHashtag = 2, kName = 3 };
+  // Float columns, NaN = unknown.
+  enum FloatField {
+    kEngagement,
+    kAvgLikes,
+    kAvgComments,
+    kAvgShares,
+    kAvgSaves,
+    kAvgViews,
+    kGrowth30,
+    kGrowth90,
+    kPostsPerWeek,
+    kSponsoredShare,
+    kSponsoredRatio,
+    kCredibility,
+    kQuality,
+    kReachability,
+    kFloatFieldCount
+  };
+  static constexpr int kCreatorLanguages = 4;
+
+  void AppendLocked(const common::v1::Creator& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TombstoneLocked(uint32_t doc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RecomputePersonLocked(uint64_t person) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void MaybeCompactLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CompactLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RebalanceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::StatusOr<SeedVectors> SeedLocked(absl::string_view id,
+                                         const std::map<std::string, SeedVectors>& seeds) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Status CompileLocked(const common::v1::CreatorFilter& filter,
+                             absl::Span<const std::string> exclude_ids, absl::Time now,
+                             const std::map<std::string, SeedVectors>& seeds,
+                             Compiled* out) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void PrepareTargetLocked(const common::v1::CampaignBrief& brief, PreparedTarget* t) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Calls emit(doc) for every live doc passing the compiled filter, in
+  // increasing doc order.
+  template <typename Emit>
+  void ExecuteLocked(Compiled& c, Emit&& emit) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool PassesResidual(const Compiled& c, uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  double RelevanceOf(Compiled& c, uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void FillFacetsLocked(const Collector& col, const Compiled& c, SearchPage* page) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  const Options options_;
+  mutable absl::Mutex mu_;
+
+  uint32_t docs_ ABSL_GUARDED_BY(mu_) = 0;  // doc ids handed out
+  uint32_t live_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<uint64_t> alive_ ABSL_GUARDED_BY(mu_);
+  IdTable ids_ ABSL_GUARDED_BY(mu_);
+
+  // Columns, one entry per doc.
+  std::vector<uint8_t> platform_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> tier_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> gender_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> account_type_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> content_types_ ABSL_GUARDED_BY(mu_);  // bit t = ContentType t
+  std::vector<uint8_t> age_band_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> flags_ ABSL_GUARDED_BY(mu_);  // kVerified | kPrivate | ...
+  std::vector<uint8_t> main_category_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint16_t> birth_year_ ABSL_GUARDED_BY(mu_);  // 0 = unknown
+  std::vector<uint16_t> country_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint16_t> brand_safety_ ABSL_GUARDED_BY(mu_);  // bit f = flag f
+  std::vector<uint16_t> linked_platforms_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint16_t> also_on_ ABSL_GUARDED_BY(mu_);  // linked + same-person platforms
+  std::vector<std::array<uint16_t, kCreatorLanguages>> languages_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> city_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> categories_ ABSL_GUARDED_BY(mu_);  // bit c = Category c
+  std::vector<uint32_t> followers_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> content_count_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> last_post_ ABSL_GUARDED_BY(mu_);  // unix seconds, 0 = unknown
+  std::vector<int64_t> price_ ABSL_GUARDED_BY(mu_);        // micros, INT64_MIN = unknown
+  std::array<std::vector<float>, kFloatFieldCount> floats_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> person_ ABSL_GUARDED_BY(mu_);  // StableHash64(person_id), 0 = none
+  std::vector<std::array<uint8_t, 4>> field_len_ ABSL_GUARDED_BY(mu_);  // by TextField
+  std::vector<AudienceBlock> audience_ ABSL_GUARDED_BY(mu_);
+  std::vector<SimVectors> vectors_ ABSL_GUARDED_BY(mu_);
+
+  // Postings for fixed enums, indexed by enum value.
+  std::array<Posting, 11> platform_postings_ ABSL_GUARDED_BY(mu_);
+  std::array<Posting, 6> tier_postings_ ABSL_GUARDED_BY(mu_);
+  std::array<Posting, 4> gender_postings_ ABSL_GUARDED_BY(mu_);
+  std::array<Posting, 5> account_type_postings_ ABSL_GUARDED_BY(mu_);
+  std::array<Posting, 26> category_postings_ ABSL_GUARDED_BY(mu_);
+  std::array<Posting, 6> content_type_postings_ ABSL_GUARDED_BY(mu_);
+  // Vocabularies with postings of the creator's own values; audience values
+  // share the vocabularies (their postings stay empty).
+  std::unique_ptr<TermIndex> countries_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<TermIndex> cities_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<TermIndex> languages_vocab_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<TermIndex> interests_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<TermIndex> brands_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<TermIndex> mentions_ ABSL_GUARDED_BY(mu_);
+  std::array<std::unique_ptr<TermIndex>, 4> text_ ABSL_GUARDED_BY(mu_);  // by TextField
+
+  // Live docs per person with more than zero profiles (for also-on and
+  // lookalike exclusion) and live docs without a person.
+  absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 1>> person_docs_
+      ABSL_GUARDED_BY(mu_);
+  int64_t no_person_live_ ABSL_GUARDED_BY(mu_) = 0;
+  std::array<std::array<int64_t, 6>, 11> platform_tier_counts_ ABSL_GUARDED_BY(mu_){};
+  std::array<int64_t, 4> field_len_sum_ ABSL_GUARDED_BY(mu_){};
+};
+
+// Stable 64-bit FNV-1a of a person_id (0 for empty), identical in every
+// process so partitions agree on person keys.
+uint64_t PersonKey(absl::string_view person_id);
+
+}  // namespace microreach::search
+
+#endif  // MICROREACH_SERVICES_SEARCH_INDEX_CREATOR_INDEX_H_

@@ -1,0 +1,158 @@
+// Doc-id sets of the search index: word bitsets with SIMD kernels, posting
+// lists that switch between sorted ids and a bitset by density, and the
+// string vocabularies that map values to dense ids.
+#ifndef MICROREACH_SERVICES_SEARCH_INDEX_POSTING_H_
+#define MICROREACH_SERVICES_SEARCH_INDEX_POSTING_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+
+namespace microreach::search {
+
+// Word-parallel kernels over uint64 bitsets of `n` words. They are compiled
+// twice (AVX2 and baseline) and picked at load time, because the Debian
+// toolchain targets plain x86-64 and popcount/AND loops run several times
+// faster with AVX2 and POPCNT.
+void BitsAnd(uint64_t* dst, const uint64_t* src, size_t n);
+void BitsOr(uint64_t* dst, const uint64_t* src, size_t n);
+void BitsAndNot(uint64_t* dst, const uint64_t* src, size_t n);
+uint64_t BitsCount(const uint64_t* src, size_t n);
+uint64_t BitsAndCount(const uint64_t* a, const uint64_t* b, size_t n);
+
+inline size_t WordsFor(uint32_t bits) { return (static_cast<size_t>(bits) + 63) / 64; }
+inline bool TestBit(const uint64_t* words, uint32_t i) { return (words[i >> 6] >> (i & 63)) & 1; }
+inline void SetBit(uint64_t* words, uint32_t i) { words[i >> 6] |= uint64_t{1} << (i & 63); }
+inline void ClearBit(uint64_t* words, uint32_t i) { words[i >> 6] &= ~(uint64_t{1} << (i & 63)); }
+
+// The docs holding one value. Doc ids are appended in increasing order (the
+// index never reuses an id before compaction), so the sparse form is a sorted
+// vector that grows at the end. Once a value covers more than 1/32 of the
+// docs, a bitset is smaller and faster, and the posting switches to it.
+class Posting {
+ public:
+  // Adds `doc`, which must be >= every doc added before; a repeat of the last
+  // doc is ignored so callers can add per-token without de-duplicating.
+  // Returns whether the doc was new. `universe` is the current doc-id bound.
+  bool Add(uint32_t doc, uint32_t universe);
+  bool Contains(uint32_t doc) const;
+  // Docs added (including docs deleted since, which the caller masks out).
+  uint32_t size() const { return count_; }
+  bool dense() const { return dense_; }
+  // ORs the docs into `words` (which covers at least every doc added).
+  void OrInto(uint64_t* words, size_t n_words) const;
+  // Appends the docs in increasing order.
+  void AppendTo(std::vector<uint32_t>* out) const;
+  // The sorted ids (sparse form only).
+  const std::vector<uint32_t>& ids() const { return data_; }
+  // The bitset words (dense form only); the bitset may be shorter than the
+  // universe when the last docs do not carry the value.
+  const uint64_t* words() const { return bits_.data(); }
+  size_t word_count() const { return bits_.size(); }
+  // Re-picks the form for the current universe (after bulk load or compaction).
+  void Rebalance(uint32_t universe);
+  // Rewrites doc ids through `remap` (kDropped for deleted docs).
+  void Remap(const std::vector<uint32_t>& remap, uint32_t new_universe);
+  size_t MemoryBytes() const {
+    return data_.capacity() * sizeof(uint32_t) + bits_.capacity() * sizeof(uint64_t);
+  }
+  static constexpr uint32_t kDropped = 0xFFFFFFFFu;
+
+ private:
+  void ToDense(uint32_t universe);
+  void ToSparse();
+
+  uint32_t count_ = 0;
+  bool dense_ = false;
+  std::vector<uint32_t> data_;
+  std::vector<uint64_t> bits_;
+};
+
+// A forward-only membership probe over one posting for docs visited in
+// increasing order: galloping search from the last position, so checking c
+// candidates against a list of n costs O(c log(n / c)) instead of c binary
+// searches from scratch.
+class PostingCursor {
+ public:
+  explicit PostingCursor(const Posting* p) : p_(p) {}
+  bool Contains(uint32_t doc) {
+    if (p_ == nullptr) return false;
+    if (p_->dense()) {
+      const size_t w = doc >> 6;
+      return w < p_->word_count() && ((p_->words()[w] >> (doc & 63)) & 1);
+    }
+    const std::vector<uint32_t>& ids = p_->ids();
+    const size_t n = ids.size();
+    if (pos_ >= n) return false;
+    if (ids[pos_] < doc) {
+      size_t step = 1;
+      size_t hi = pos_ + 1;
+      while (hi < n && ids[hi] < doc) {
+        pos_ = hi;
+        step <<= 1;
+        hi = pos_ + step;
+      }
+      if (hi > n) hi = n;
+      // ids[pos_] < doc <= ids[hi] (or hi == n): binary search in between.
+      size_t lo = pos_ + 1;
+      while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < doc) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      pos_ = lo;
+    }
+    return pos_ < n && ids[pos_] == doc;
+  }
+
+ private:
+  const Posting* p_;
+  size_t pos_ = 0;
+};
+
+// Maps the strings of one vocabulary (countries, hashtags, bio words...) to
+// dense ids starting at 1; id 0 means "none". Names are kept only when a
+// facet has to turn ids back into strings.
+class Vocabulary {
+ public:
+  explicit Vocabulary(bool keep_names) : keep_names_(keep_names) {
+    if (keep_names_) names_.emplace_back();
+  }
+  // The id of `s`, adding it if new.
+  uint32_t Intern(absl::string_view s) {
+    auto [it, inserted] = ids_.try_emplace(s, next_id_);
+    if (inserted) {
+      ++next_id_;
+      if (keep_names_) names_.emplace_back(s);
+    }
+    return it->second;
+  }
+  // The id of `s`, or 0.
+  uint32_t Find(absl::string_view s) const {
+    auto it = ids_.find(s);
+    return it == ids_.end() ? 0 : it->second;
+  }
+  // Name of id (keep_names only).
+  const std::string& Name(uint32_t id) const { return names_[id]; }
+  // One past the largest id.
+  uint32_t bound() const { return next_id_; }
+  size_t MemoryBytes() const;
+
+ private:
+  bool keep_names_;
+  uint32_t next_id_ = 1;
+  absl::flat_hash_map<std::string, uint32_t> ids_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace microreach::search
+
+#endif  // MICROREACH_SERVICES_SEARCH_INDEX_POSTING_H_

@@ -1,0 +1,363 @@
+// SearchService RPCs over the catalog and the index.
+#include "services/search/search_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status.h"
+
+namespace microreach::search {
+namespace {
+
+using status::ToGrpc;
+
+bool ValidView(v1::CreatorView view) { return v1::CreatorView_IsValid(view); }
+
+// The workspace filters that need other services' data. Until those feeds
+// exist they are refused rather than silently ignored.
+absl::Status CheckWorkspaceFilter(const common::v1::WorkspaceFilter& w, absl::string_view path) {
+  status::FieldViolations v;
+  if (w.exclude_blocklisted()) {
+    v.Add(absl::StrCat(path, ".exclude_blocklisted"),
+          "is not available yet: search has no feed of workspace blocklists; pass the ids in "
+          "exclude_creator_ids");
+  }
+  if (w.exclude_in_any_campaign() || w.exclude_in_campaign_ids_size() > 0) {
+    v.Add(absl::StrCat(path, w.exclude_in_any_campaign() ? ".exclude_in_any_campaign"
+                                                         : ".exclude_in_campaign_ids"),
+          "is not available yet: search has no feed of campaign members; pass the ids in "
+          "exclude_creator_ids");
+  }
+  if (w.has_exclude_contacted_within_days()) {
+    v.Add(absl::StrCat(path, ".exclude_contacted_within_days"),
+          "is not available yet: search has no feed of outreach contacts; pass the ids in "
+          "exclude_creator_ids");
+  }
+  if (v.empty()) return absl::OkStatus();
+  absl::Status s = v.ToStatus();
+  return absl::Status(absl::StatusCode::kUnimplemented, s.message());
+}
+
+absl::Status ValidatePageSize(int32_t page_size, int32_t max, absl::string_view field) {
+  if (page_size < 0 || page_size > max) {
+    return status::InvalidField(std::string(field),
+                                absl::StrCat("must be between 0 and ", max, ", got ", page_size));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void ApplyView(v1::CreatorView view, bool default_full, common::v1::Creator* creator) {
+  const bool full =
+      view == v1::CREATOR_VIEW_FULL || (view == v1::CREATOR_VIEW_UNSPECIFIED && default_full);
+  if (full) return;
+  creator->clear_audience();
+  creator->clear_content();
+}
+
+SearchServiceImpl::SearchServiceImpl(Catalog& catalog, const CreatorIndex& index,
+                                     const auth::WorkspaceAuthenticator& auth,
+                                     SearchServiceOptions options)
+    : catalog_(catalog),
+      index_(index),
+      auth_(auth),
+      options_(std::move(options)),
+      tokens_(options_.page_token_secret, options_.page_token_lifetime) {}
+
+absl::StatusOr<std::string> SearchServiceImpl::Caller(const grpc::ServerContext& context) const {
+  return auth_.Authenticate(context);
+}
+
+absl::StatusOr<std::string> SearchServiceImpl::Writer(const grpc::ServerContext& context) const {
+  absl::StatusOr<std::string> workspace = Caller(context);
+  if (!workspace.ok()) return workspace;
+  if (!options_.catalog_writers.empty() && !options_.catalog_writers.contains(*workspace)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "workspace \"", *workspace, "\" may not write the catalog (see --catalog_writers)"));
+  }
+  return workspace;
+}
+
+grpc::Status SearchServiceImpl::GetCreator(grpc::ServerContext* context,
+                                           const v1::GetCreatorRequest* request,
+                                           v1::GetCreatorResponse* response) {
+  if (auto caller = Caller(*context); !caller.ok()) return ToGrpc(caller.status());
+  status::FieldViolations v;
+  if (!IsValidId(request->creator_id())) {
+    v.Add("creator_id", "required: 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+  }
+  if (!ValidView(request->view())) v.Add("view", "unknown CreatorView value");
+  if (!v.empty()) return ToGrpc(v.ToStatus());
+  auto creator = catalog_.Get(request->creator_id());
+  if (!creator.ok()) return ToGrpc(creator.status());
+  if (!creator->has_value()) {
+    return ToGrpc(absl::NotFoundError(
+        absl::StrCat("creator \"", request->creator_id(), "\" is not in the catalog")));
+  }
+  *response->mutable_creator() = **std::move(creator);
+  ApplyView(request->view(), /*default_full=*/true, response->mutable_creator());
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::BatchGetCreators(grpc::ServerContext* context,
+                                                 const v1::BatchGetCreatorsRequest* request,
+                                                 v1::BatchGetCreatorsResponse* response) {
+  if (auto caller = Caller(*context); !caller.ok()) return ToGrpc(caller.status());
+  status::FieldViolations v;
+  if (request->creator_ids_size() == 0) v.Add("creator_ids", "at least one id is required");
+  if (request->creator_ids_size() > options_.max_batch_get) {
+    v.Add("creator_ids", absl::StrCat("at most ", options_.max_batch_get, " ids per call, got ",
+                                      request->creator_ids_size()));
+  }
+  for (int i = 0; i < request->creator_ids_size() && i < options_.max_batch_get; ++i) {
+    if (!IsValidId(request->creator_ids(i))) {
+      v.Add(absl::StrCat("creator_ids[", i, "]"), "not a valid creator id");
+    }
+  }
+  if (!ValidView(request->view())) v.Add("view", "unknown CreatorView value");
+  if (!v.empty()) return ToGrpc(v.ToStatus());
+  std::vector<std::string> ids(request->creator_ids().begin(), request->creator_ids().end());
+  auto creators = catalog_.BatchGet(ids);
+  if (!creators.ok()) return ToGrpc(creators.status());
+  for (size_t i = 0; i < creators->size(); ++i) {
+    if (!(*creators)[i].has_value()) {
+      response->add_missing_creator_ids(ids[i]);
+      continue;
+    }
+    common::v1::Creator* out = response->add_creators();
+    *out = *std::move((*creators)[i]);
+    ApplyView(request->view(), /*default_full=*/true, out);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::UpsertCreators(
+    grpc::ServerContext* context, grpc::ServerReader<v1::UpsertCreatorsRequest>* reader,
+    v1::UpsertCreatorsResponse* response) {
+  if (auto writer = Writer(*context); !writer.ok()) return ToGrpc(writer.status());
+  std::vector<common::v1::Creator> pending;
+  int64_t received = 0;
+  int64_t pending_first = 0;
+  bool validate_only = false;
+  bool first_message = true;
+  auto flush = [&]() -> absl::Status {
+    if (pending.empty()) return absl::OkStatus();
+    auto summary =
+        catalog_.Upsert(std::move(pending), static_cast<int>(pending_first), validate_only);
+    pending.clear();
+    if (!summary.ok()) return summary.status();
+    response->set_created_count(response->created_count() + summary->created);
+    response->set_updated_count(response->updated_count() + summary->updated);
+    response->set_unchanged_count(response->unchanged_count() + summary->unchanged);
+    int last_position = -1;
+    for (const auto& r : summary->rejected) {
+      if (r.position != last_position) response->set_failed_count(response->failed_count() + 1);
+      last_position = r.position;
+      v1::UpsertCreatorError* e = response->add_errors();
+      e->set_position(r.position);
+      e->set_creator_id(r.creator_id);
+      e->set_field(absl::StrCat("creators[", r.position, "].", r.field));
+      e->set_description(r.description);
+    }
+    response->set_catalog_version(summary->catalog_version);
+    return absl::OkStatus();
+  };
+  v1::UpsertCreatorsRequest message;
+  int64_t message_index = 0;
+  while (reader->Read(&message)) {
+    if (message.creators_size() > options_.max_upsert_message) {
+      return ToGrpc(status::InvalidField(
+          absl::StrCat("messages[", message_index, "].creators"),
+          absl::StrCat("at most ", options_.max_upsert_message,
+                       " creators per message; split the batch, got ", message.creators_size())));
+    }
+    if (first_message) {
+      validate_only = message.validate_only();
+      first_message = false;
+    } else if (message.validate_only() != validate_only) {
+      return ToGrpc(
+          status::InvalidField(absl::StrCat("messages[", message_index, "].validate_only"),
+                               "must be the same in every message of a stream"));
+    }
+    if (pending.empty()) pending_first = received;
+    for (auto& creator : *message.mutable_creators()) pending.push_back(std::move(creator));
+    received += message.creators_size();
+    ++message_index;
+    if (static_cast<int>(pending.size()) >= options_.upsert_batch) {
+      // Committed batches stay committed if the stream later fails; re-sending
+      // them is harmless because identical records are not rewritten.
+      if (absl::Status s = flush(); !s.ok()) return ToGrpc(s);
+    }
+  }
+  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
+  if (absl::Status s = flush(); !s.ok()) return ToGrpc(s);
+  response->set_received_count(received);
+  if (response->catalog_version() == 0) response->set_catalog_version(catalog_.applied_version());
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::DeleteCreator(grpc::ServerContext* context,
+                                              const v1::DeleteCreatorRequest* request,
+                                              v1::DeleteCreatorResponse* response) {
+  if (auto writer = Writer(*context); !writer.ok()) return ToGrpc(writer.status());
+  if (!IsValidId(request->creator_id())) {
+    return ToGrpc(status::InvalidField(
+        "creator_id", "required: 1-128 characters of letters, digits, '.', '_', ':' or '-'"));
+  }
+  auto deleted = catalog_.Delete(request->creator_id());
+  if (!deleted.ok()) return ToGrpc(deleted.status());
+  if (!*deleted && !request->allow_missing()) {
+    return ToGrpc(absl::NotFoundError(
+        absl::StrCat("creator \"", request->creator_id(), "\" is not in the catalog")));
+  }
+  response->set_catalog_version(catalog_.applied_version());
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<std::vector<common::v1::Creator>> SearchServiceImpl::Profiles(
+    const std::vector<std::string>& ids, v1::CreatorView view) {
+  auto creators = catalog_.BatchGet(ids);
+  if (!creators.ok()) return creators.status();
+  std::vector<common::v1::Creator> out;
+  out.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    // The index and the store can differ for a moment while a delete lands;
+    // such a hit is dropped rather than returned empty.
+    if (!(*creators)[i].has_value()) continue;
+    out.push_back(*std::move((*creators)[i]));
+    ApplyView(view, /*default_full=*/false, &out.back());
+  }
+  return out;
+}
+
+grpc::Status SearchServiceImpl::SearchCreators(grpc::ServerContext* context,
+                                               const v1::SearchCreatorsRequest* request,
+                                               v1::SearchCreatorsResponse* response) {
+  absl::StatusOr<std::string> workspace = Caller(*context);
+  if (!workspace.ok()) return ToGrpc(workspace.status());
+  if (absl::Status s = ValidatePageSize(request->page_size(), 500, "page_size"); !s.ok()) {
+    return ToGrpc(s);
+  }
+  if (request->facet_size() < 0 || request->facet_size() > 250) {
+    return ToGrpc(status::InvalidField("facet_size", "must be between 0 and 250"));
+  }
+  if (!ValidView(request->view())) return ToGrpc(status::InvalidField("view", "unknown value"));
+  if (absl::Status s = CheckWorkspaceFilter(request->filter().workspace(), "filter.workspace");
+      !s.ok()) {
+    return ToGrpc(s);
+  }
+  const uint64_t fingerprint = paging::QueryFingerprint(*workspace, *request);
+  const absl::Time now = absl::Now();
+  absl::StatusOr<int64_t> offset = tokens_.Decode(request->page_token(), fingerprint, now);
+  if (!offset.ok()) return ToGrpc(offset.status());
+
+  SearchQuery query;
+  query.filter = request->filter();
+  query.text = request->query();
+  query.sort_field = request->sort().field();
+  query.sort_direction = request->sort().direction();
+  if (request->has_target()) query.target = request->target();
+  query.offset = *offset;
+  query.limit = request->page_size() == 0 ? 50 : request->page_size();
+  for (int facet : request->facets()) query.facets.push_back(static_cast<v1::FacetField>(facet));
+  query.now = now;
+  absl::StatusOr<SearchPage> page = index_.Search(query);
+  if (!page.ok()) return ToGrpc(page.status());
+
+  std::vector<std::string> ids;
+  ids.reserve(page->hits.size());
+  for (const SearchHit& hit : page->hits) ids.push_back(hit.creator_id);
+  auto profiles = Profiles(ids, request->view());
+  if (!profiles.ok()) return ToGrpc(profiles.status());
+  size_t p = 0;
+  for (const SearchHit& hit : page->hits) {
+    if (p >= profiles->size() || (*profiles)[p].creator_id() != hit.creator_id) continue;
+    v1::SearchResult* result = response->add_results();
+    *result->mutable_creator() = std::move((*profiles)[p++]);
+    if (hit.relevance) result->set_relevance(*hit.relevance);
+    if (hit.audience_match) result->set_audience_match(*hit.audience_match);
+    if (hit.fit_score) result->set_fit_score(*hit.fit_score);
+  }
+  response->set_total_size(page->total_size);
+  const int64_t next = *offset + query.limit;
+  if (next < page->total_size)
+    response->set_next_page_token(tokens_.Encode(fingerprint, next, now));
+  const int facet_size = request->facet_size() == 0 ? 20 : request->facet_size();
+  for (const FacetCounts& counts : page->facets) {
+    *response->add_facets() = TopFacetValues(counts, facet_size);
+  }
+  response->set_catalog_version(catalog_.applied_version());
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::SimilarCreators(grpc::ServerContext* context,
+                                                const v1::SimilarCreatorsRequest* request,
+                                                v1::SimilarCreatorsResponse* response) {
+  absl::StatusOr<std::string> workspace = Caller(*context);
+  if (!workspace.ok()) return ToGrpc(workspace.status());
+  status::FieldViolations v;
+  if (!IsValidId(request->creator_id())) v.Add("creator_id", "required: a valid creator id");
+  if (request->page_size() < 0 || request->page_size() > 200) {
+    v.Add("page_size", absl::StrCat("must be between 0 and 200, got ", request->page_size()));
+  }
+  if (!ValidView(request->view())) v.Add("view", "unknown CreatorView value");
+  if (!v.empty()) return ToGrpc(v.ToStatus());
+  if (absl::Status s = CheckWorkspaceFilter(request->filter().workspace(), "filter.workspace");
+      !s.ok()) {
+    return ToGrpc(s);
+  }
+  const uint64_t fingerprint = paging::QueryFingerprint(*workspace, *request);
+  const absl::Time now = absl::Now();
+  absl::StatusOr<int64_t> offset = tokens_.Decode(request->page_token(), fingerprint, now);
+  if (!offset.ok()) return ToGrpc(offset.status());
+
+  SimilarQuery query;
+  query.seed_creator_id = request->creator_id();
+  query.mode = request->mode();
+  query.filter = request->filter();
+  query.min_similarity = request->min_similarity();
+  query.offset = *offset;
+  query.limit = request->page_size() == 0 ? 20 : request->page_size();
+  query.now = now;
+  absl::StatusOr<SimilarPage> page = index_.Similar(query);
+  if (!page.ok()) return ToGrpc(page.status());
+  std::vector<std::string> ids;
+  for (const SimilarHit& hit : page->hits) ids.push_back(hit.creator_id);
+  auto profiles = Profiles(ids, request->view());
+  if (!profiles.ok()) return ToGrpc(profiles.status());
+  size_t p = 0;
+  for (const SimilarHit& hit : page->hits) {
+    if (p >= profiles->size() || (*profiles)[p].creator_id() != hit.creator_id) continue;
+    v1::SimilarCreator* result = response->add_results();
+    *result->mutable_creator() = std::move((*profiles)[p++]);
+    result->set_similarity(hit.similarity);
+  }
+  response->set_total_size(page->total_size);
+  const int64_t next = *offset + query.limit;
+  if (next < page->total_size)
+    response->set_next_page_token(tokens_.Encode(fingerprint, next, now));
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::GetCatalogStats(grpc::ServerContext* context,
+                                                const v1::GetCatalogStatsRequest* request,
+                                                v1::GetCatalogStatsResponse* response) {
+  if (auto caller = Caller(*context); !caller.ok()) return ToGrpc(caller.status());
+  CatalogCounts counts = index_.Stats();
+  response->set_total_creators(counts.total_creators);
+  response->set_total_persons(counts.total_persons);
+  for (const auto& cell : counts.counts) {
+    v1::PlatformTierCount* out = response->add_counts();
+    out->set_platform(cell.platform);
+    out->set_tier(cell.tier);
+    out->set_count(cell.count);
+  }
+  response->set_index_size_bytes(counts.index_size_bytes);
+  response->set_partition_count(1);
+  response->set_catalog_version(catalog_.applied_version());
+  const absl::Time last = catalog_.last_update_time();
+  response->mutable_last_update_time()->set_seconds(absl::ToUnixSeconds(last));
+  response->set_reference_currency_code("USD");
+  return grpc::Status::OK;
+}
+
+}  // namespace microreach::search
