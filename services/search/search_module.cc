@@ -122,7 +122,7 @@ class SearchModule final : public server::ServiceModule {
   }
 
   void Shutdown() override {
-    stop_.Notify();
+    if (!stop_.HasBeenNotified()) stop_.Notify();
     if (poller_.joinable()) poller_.join();
   }
 
