@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/delimited_message_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/importer/csv_reader.h"
 
@@ -123,28 +125,62 @@ absl::Status Importer::ReadJsonl(absl::string_view content, const RowSink& sink)
     line = absl::StripAsciiWhitespace(line);
     if (line.empty()) continue;
     CountRow();
-    ConvertedRow converted;
     Creator c;
     const auto status = google::protobuf::util::JsonStringToMessage(
         google::protobuf::StringPiece(line.data(), line.size()), &c, parse_options);
     if (!status.ok()) {
+      ConvertedRow converted;
       converted.issues.push_back(
           {Severity::kError, "",
            absl::StrCat("invalid Creator JSON: ", status.message().ToString())});
       sink(line_no, std::move(converted));
       continue;
     }
-    if (c.platform() == common::v1::PLATFORM_UNSPECIFIED) c.set_platform(options_.convert.platform);
-    if (c.creator_id().empty() && !c.handle().empty() &&
-        c.platform() != common::v1::PLATFORM_UNSPECIFIED) {
-      c.set_creator_id(CreatorIdFor(c.platform(), c.handle()));
-    }
-    converted.issues = ValidateForUpsert(c);
-    converted.has_followers = c.stats().followers() > 0;
-    if (converted.issues.empty()) converted.creator = std::move(c);
-    sink(line_no, std::move(converted));
+    sink(line_no, FromProfile(std::move(c)));
   }
   return absl::OkStatus();
+}
+
+ConvertedRow Importer::FromProfile(Creator c) const {
+  ConvertedRow converted;
+  if (c.platform() == common::v1::PLATFORM_UNSPECIFIED) c.set_platform(options_.convert.platform);
+  if (c.creator_id().empty() && !c.handle().empty() &&
+      c.platform() != common::v1::PLATFORM_UNSPECIFIED) {
+    c.set_creator_id(CreatorIdFor(c.platform(), c.handle()));
+  }
+  converted.issues = ValidateForUpsert(c);
+  converted.has_followers = c.stats().followers() > 0;
+  if (converted.issues.empty()) converted.creator = std::move(c);
+  return converted;
+}
+
+absl::Status Importer::ReadDelimited(absl::string_view file, absl::string_view content,
+                                     const RowSink& sink) {
+  google::protobuf::io::ArrayInputStream stream(content.data(), static_cast<int>(content.size()));
+  int64_t record = 0;
+  while (true) {
+    Creator c;
+    bool clean_eof = false;
+    if (!google::protobuf::util::ParseDelimitedFromZeroCopyStream(&c, &stream, &clean_eof)) {
+      if (clean_eof) return absl::OkStatus();
+      return absl::DataLossError(
+          absl::StrCat(file, ": record ", record + 1, " is truncated or not a serialized Creator"));
+    }
+    ++record;
+    CountRow();
+    sink(record, FromProfile(std::move(c)));
+  }
+}
+
+absl::Status Importer::AddDelimited(absl::string_view file, absl::string_view content) {
+  const int index = static_cast<int>(files_.size());
+  FileSummary summary;
+  summary.file = std::string(file);
+  summary.preset = "delimited";
+  files_.push_back(std::move(summary));
+  return ReadDelimited(file, content, [&](int64_t row, ConvertedRow converted) {
+    Accept(index, row, std::move(converted));
+  });
 }
 
 void Importer::Accept(int file_index, int64_t row, ConvertedRow converted) {

@@ -106,6 +106,9 @@ class Importer {
   // A line without platform gets the default one, without creator_id the
   // derived one (see CreatorIdFor).
   absl::Status AddJsonl(absl::string_view file, absl::string_view content);
+  // Varint-length-delimited serialized Creators (microreach-catalog-gen's
+  // binary output and this tool's --output_format=delimited).
+  absl::Status AddDelimited(absl::string_view file, absl::string_view content);
 
   // An older snapshot of the same accounts, read only for its follower
   // counts: imported records with a match by creator_id get
@@ -131,6 +134,10 @@ class Importer {
   absl::Status ReadCsv(absl::string_view file, absl::string_view content, std::string* preset,
                        const RowSink& sink);
   absl::Status ReadJsonl(absl::string_view content, const RowSink& sink);
+  absl::Status ReadDelimited(absl::string_view file, absl::string_view content,
+                             const RowSink& sink);
+  // Fills defaults of a parsed profile and checks it against the catalog's rules.
+  ConvertedRow FromProfile(common::v1::Creator creator) const;
   void Accept(int file_index, int64_t row, ConvertedRow converted);
   void CountRow();
 

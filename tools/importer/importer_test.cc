@@ -7,6 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/delimited_message_util.h"
 #include "gtest/gtest.h"
 #include "tools/importer/test_data.h"
 
@@ -181,6 +183,30 @@ TEST(ImporterTest, UnknownHeaderFailsTheFile) {
   const absl::Status status = importer.AddCsv("odd.csv", "foo,bar\n1,2\n");
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(status.message()), HasSubstr("odd.csv"));
+}
+
+TEST(ImporterTest, DelimitedProfilesImportAndTruncationIsReported) {
+  std::string bytes;
+  for (const char* handle : {"a", "b", "a"}) {
+    common::v1::Creator c;
+    c.set_platform(common::v1::PLATFORM_TIKTOK);
+    c.set_handle(handle);
+    c.mutable_stats()->set_followers(10);
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    ASSERT_TRUE(google::protobuf::util::SerializeDelimitedToZeroCopyStream(c, &stream));
+  }
+  Importer importer(ImporterOptions{});
+  ASSERT_TRUE(importer.AddDelimited("in.pb", bytes).ok());
+  const ImportResult result = std::move(importer).Finish();
+  EXPECT_EQ(result.files[0].read, 3);
+  EXPECT_EQ(result.files[0].imported, 2);
+  EXPECT_EQ(result.files[0].duplicates, 1);
+  EXPECT_EQ(result.creators[0].creator.creator_id(), "tiktok:a");
+
+  Importer truncated(ImporterOptions{});
+  const absl::Status status = truncated.AddDelimited("cut.pb", bytes.substr(0, bytes.size() - 3));
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("cut.pb: record 3"));
 }
 
 TEST(ImporterTest, JsonlErrorsCarryLineNumbers) {

@@ -27,7 +27,8 @@
 
 ABSL_FLAG(std::vector<std::string>, input, {},
           "input files (repeatable or comma-separated; positional arguments also count)");
-ABSL_FLAG(std::string, format, "auto", "csv, jsonl, or auto (by extension: .jsonl/.ndjson/.json)");
+ABSL_FLAG(std::string, format, "auto",
+          "csv, jsonl, delimited, or auto (by extension: .jsonl/.ndjson/.json, .pb/.bin)");
 ABSL_FLAG(std::string, platform, "", "platform of rows when the preset or mapping does not say");
 ABSL_FLAG(std::string, mapping, "", "column mapping file (`field = column header` lines)");
 ABSL_FLAG(std::string, preset, "auto", "built-in preset name, or auto to detect from the header");
@@ -67,6 +68,13 @@ bool WriteFile(const std::string& path, const std::string& content) {
   out << content;
   out.close();
   return !out.fail();
+}
+
+bool IsDelimited(const std::string& path) {
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "delimited") return true;
+  if (format != "auto") return false;
+  return absl::EndsWithIgnoreCase(path, ".pb") || absl::EndsWithIgnoreCase(path, ".bin");
 }
 
 bool IsJsonl(const std::string& path) {
@@ -145,6 +153,11 @@ int Run(int argc, char** argv) {
     return 2;
   }
 
+  if (const std::string f = absl::GetFlag(FLAGS_format);
+      f != "auto" && f != "csv" && f != "jsonl" && f != "delimited") {
+    std::fprintf(stderr, "unknown --format=%s: use csv, jsonl, delimited or auto\n", f.c_str());
+    return 2;
+  }
   microreach::importer::ImporterOptions options;
   options.preset = absl::GetFlag(FLAGS_preset);
   options.convert.strip_handle_spaces = absl::GetFlag(FLAGS_strip_handle_spaces);
@@ -207,10 +220,16 @@ int Run(int argc, char** argv) {
       return;
     }
     const bool jsonl = IsJsonl(path);
-    absl::Status status =
-        is_previous ? (jsonl ? importer.AddPreviousJsonl(path, content)
-                             : importer.AddPreviousCsv(path, content))
-                    : (jsonl ? importer.AddJsonl(path, content) : importer.AddCsv(path, content));
+    absl::Status status;
+    if (IsDelimited(path)) {
+      status = is_previous ? absl::InvalidArgumentError("--previous takes CSV or JSONL files")
+                           : importer.AddDelimited(path, content);
+    } else if (is_previous) {
+      status =
+          jsonl ? importer.AddPreviousJsonl(path, content) : importer.AddPreviousCsv(path, content);
+    } else {
+      status = jsonl ? importer.AddJsonl(path, content) : importer.AddCsv(path, content);
+    }
     if (!status.ok()) {
       progress.Done();
       std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
