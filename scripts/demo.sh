@@ -29,8 +29,8 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMR_BUILD_TESTS=OFF
 fi
 services=(search scoring outreach campaign)
-cmake --build "$build_dir" -j "$(nproc)" --target microreach-probe \
-  "${services[@]/#/microreach-}"
+cmake --build "$build_dir" -j "$(nproc)" --target microreach-probe microreach-call \
+  microreach-import microreach-catalog-gen "${services[@]/#/microreach-}"
 
 data_dir="${MR_DATA_DIR:-$root/var/demo}"
 mkdir -p "$data_dir/redis" "$data_dir/logs"
@@ -102,8 +102,49 @@ echo "Services and their RPCs (server reflection):"
 for s in "${services[@]}"; do
   "$probe" list --address="127.0.0.1:${grpc_port[$s]}" | grep -v '^grpc\.' | sed 's/^/  /'
 done
+
+# Data: a synthetic catalog (deterministic, so re-runs change nothing) and,
+# where present, the real 2022 exports.
+call="$build_dir/tools/call/microreach-call"
+import="$build_dir/tools/importer/microreach-import"
+search_addr="127.0.0.1:${grpc_port[search]}"
+catalog_size="${MR_DEMO_CREATORS:-20000}"
 echo
-echo "Calls need 'authorization: Bearer $demo_token' (workspace \"demo\")."
+echo "Loading $catalog_size synthetic creators into search..."
+"$build_dir/tools/catalog_gen/microreach-catalog-gen" --count="$catalog_size" --seed=7 \
+  --format=binary --output="$data_dir/synthetic.pb" 2>/dev/null
+"$import" --input="$data_dir/synthetic.pb" --target="$search_addr" --token="$demo_token" \
+  --errors="$data_dir/logs/import-synthetic-errors.csv" 2>&1 | tail -n 1 | sed 's/^/  /'
+exports="${MR_DEMO_DATA:-$root/../shared/data/social-influencers-2022}"
+if [ -d "$exports" ]; then
+  echo "Importing the 2022 exports from $exports (growth from the September snapshots)..."
+  for platform in instagram tiktok youtube; do
+    "$import" --input="$exports/$platform-dec-2022.csv" --previous="$exports/$platform-sep-2022.csv" \
+      --target="$search_addr" --token="$demo_token" \
+      --errors="$data_dir/logs/import-$platform-errors.csv" 2>&1 | tail -n 1 | sed "s/^/  $platform: /"
+  done
+fi
+
+echo
+echo "Catalog:"
+"$call" --address="$search_addr" --token="$demo_token" \
+  microreach.search.v1.SearchService/GetCatalogStats | grep -E '^(total_creators|catalog_version)' |
+  sed 's/^/  /'
+echo
+echo "Search: micro fitness creators with an audience at least 30% in the US, by engagement:"
+"$call" --address="$search_addr" --token="$demo_token" \
+  microreach.search.v1.SearchService/SearchCreators '
+    filter {
+      creator { tiers { include: TIER_MICRO } categories { include: CATEGORY_FITNESS } }
+      audience { countries { include: "US" min_share: 0.3 } }
+    }
+    sort { field: SORT_FIELD_ENGAGEMENT_RATE }
+    page_size: 5 view: CREATOR_VIEW_BASIC facets: FACET_FIELD_PLATFORM' |
+  grep -E '^ *(handle|country_code|engagement_rate|total_size):' | sed 's/^ */  /'
+echo
+echo "Calls need 'authorization: Bearer $demo_token' (workspace \"demo\"), e.g.:"
+echo "  $call --address=$search_addr --token=$demo_token \\"
+echo "    microreach.search.v1.SearchService/SearchCreators 'query: \"running\" page_size: 3'"
 
 if [ "$smoke" = 1 ]; then
   exit 0

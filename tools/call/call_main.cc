@@ -62,6 +62,14 @@ void PrintStatus(const grpc::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Referencing one message of each package keeps its generated descriptors
+  // linked in, so the services can be found by name below.
+  const google::protobuf::Descriptor* linked[] = {
+      microreach::search::v1::SearchCreatorsRequest::descriptor(),
+      microreach::scoring::v1::ScoreCreatorsRequest::descriptor(),
+      microreach::outreach::v1::CreateTemplateRequest::descriptor(),
+      microreach::campaign::v1::CreateCampaignRequest::descriptor()};
+  (void)linked;
   absl::SetProgramUsageMessage(
       "microreach-call [--address=host:port] [--token=T] [--json] "
       "package.Service/Method ['text-format request']");
