@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev prometheus-cpp-dev libroaring-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers and checkers used by the tests and the demo
-  redis-server prometheus nodejs npm curl
+  redis-server prometheus docker-compose python3 python3-yaml nodejs npm curl
 )
 
 missing=()
