@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/store/postgres_database.h"
 #include "common/store/sqlite_database.h"
 
 namespace microreach::store {
@@ -103,8 +104,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url_in,
     return OpenSqliteDatabase(std::string(path), options);
   }
   if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
-    return absl::UnimplementedError(
-        "store: the PostgreSQL backend is not built yet; use a sqlite:/// URL for now");
+    return OpenPostgresDatabase(std::string(url), options);
   }
   // Only the scheme is echoed: a PostgreSQL-like URL may carry a password.
   const absl::string_view scheme = url.substr(0, url.find(':'));

@@ -1,5 +1,5 @@
 // Backend-neutral database handle: transactions with typed parameters, opened
-// from a URL so services pick SQLite or (later) PostgreSQL by configuration.
+// from a URL so services pick SQLite or PostgreSQL by configuration.
 #ifndef MICROREACH_COMMON_STORE_DATABASE_H_
 #define MICROREACH_COMMON_STORE_DATABASE_H_
 
@@ -29,8 +29,20 @@ namespace microreach::store {
 //
 // Errors: a unique or primary-key violation is kAlreadyExists; another
 // constraint (foreign key, CHECK, NOT NULL) is kFailedPrecondition; lock
-// contention is kAborted (and makes RunInTransaction retry); a malformed
+// contention or a serialization failure is kAborted (and makes
+// RunInTransaction retry); a lost connection is kUnavailable; a malformed
 // statement is kInternal. Messages carry the SQL, never the parameter values.
+//
+// Do not carry on after a failed statement: return its status. SQLite keeps
+// the transaction usable, but PostgreSQL aborts it, so later statements fail
+// and nothing commits. Expected conflicts are portable with
+// `INSERT ... ON CONFLICT (...) DO NOTHING` and a look at the changed count.
+//
+// Parameter types follow the Value: int64 is BIGINT, double is DOUBLE
+// PRECISION, std::string is TEXT (valid UTF-8, no NUL), Blob is BYTEA. Result
+// columns map back the same way (PostgreSQL's smallint, integer, boolean and
+// integral NUMERIC such as SUM(bigint) read as int64; real and fractional
+// NUMERIC as double); CAST other types (timestamps, uuid, json) to TEXT.
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -59,6 +71,17 @@ enum class Durability {
   kProcessCrashOnly,
 };
 
+// Isolation of PostgreSQL read-write transactions; see
+// docs/adr/0002-store-interface.md. SQLite writes are always serializable.
+enum class IsolationLevel {
+  // No anomaly at all; concurrent read-modify-writes that would interleave
+  // fail with kAborted and are retried. Right for money and state machines.
+  kSerializable,
+  // Snapshot isolation: a row changed concurrently since the snapshot still
+  // aborts the later writer, but write skew across rows is possible.
+  kRepeatableRead,
+};
+
 struct DatabaseOptions {
   // Value of the `store` metric label, e.g. "outreach".
   std::string store_name = "default";
@@ -66,7 +89,9 @@ struct DatabaseOptions {
   prometheus::Registry* metrics_registry = nullptr;
 
   Durability durability = Durability::kFull;
-  // How long one attempt waits for another process's write lock.
+  // How long one attempt waits for another process's write lock (SQLite
+  // busy_timeout; PostgreSQL lock_timeout, at least 1ms because 0 would mean
+  // "forever" there).
   absl::Duration busy_timeout = absl::Seconds(5);
   // Attempts of a whole transaction that failed on lock contention (>= 1).
   int max_transaction_attempts = 3;
@@ -76,10 +101,22 @@ struct DatabaseOptions {
   // Connections for RunReadOnly(); 0 sends reads through the writer. Always 0
   // for an in-memory database (each in-memory connection is its own database).
   int reader_connections = 4;
-  // How long RunReadOnly() waits for a free reader connection.
+  // How long RunReadOnly() waits for a free reader connection; on PostgreSQL,
+  // how long any transaction waits for a free pooled connection.
   absl::Duration reader_wait_timeout = absl::Seconds(5);
   // Prepared statements kept per connection.
   int statement_cache_size = 64;
+
+  // PostgreSQL only.
+  // Isolation of RunInTransaction(). RunReadOnly() always uses REPEATABLE
+  // READ READ ONLY (one snapshot for the whole function).
+  IsolationLevel write_isolation = IsolationLevel::kSerializable;
+  // Size of the connection pool (>= 1); connections are opened on demand.
+  int pool_connections = 8;
+  // How long opening or re-opening one connection keeps retrying (bounded
+  // exponential backoff) before the transaction fails with kUnavailable. It
+  // also bounds OpenDatabase(), which connects once to fail fast on a bad URL.
+  absl::Duration connect_timeout = absl::Seconds(10);
 };
 
 // A connection pool behind one URL. Thread-safe.
@@ -94,11 +131,16 @@ class Database {
   // Runs fn in a read-write transaction and commits if fn returns OK; any
   // other status rolls everything back and is returned unchanged. SQLite takes
   // the write lock up front (BEGIN IMMEDIATE), so a transaction never fails
-  // half-way on a lock upgrade.
+  // half-way on a lock upgrade. PostgreSQL runs it at
+  // DatabaseOptions::write_isolation (SERIALIZABLE by default).
   //
-  // If the transaction loses a lock race (kAborted from the backend), the
-  // whole of fn runs again, up to max_transaction_attempts times, so fn must
-  // have no effects outside the transaction and must not call this Database.
+  // If the transaction loses a lock race or a serialization check (kAborted
+  // from the backend), or the PostgreSQL connection drops before COMMIT was
+  // sent, the whole of fn runs again, up to max_transaction_attempts times, so
+  // fn must have no effects outside the transaction and must not call this
+  // Database. If the connection drops while COMMIT is in flight, the outcome
+  // is unknown and the result is kUnavailable without a retry: only a request
+  // id (request_ids.h) makes the client's retry safe.
   //
   // Example:
   //   int64_t balance = 0;
@@ -124,8 +166,9 @@ class Database {
  protected:
   explicit Database(const DatabaseOptions& options);
 
-  // Runs fn once in one transaction. Sets *contended when the failure came
-  // from lock contention, so that a new attempt may succeed.
+  // Runs fn once in one transaction. Sets *contended when a new attempt may
+  // succeed: the failure came from lock contention or a serialization check,
+  // or the connection was lost before anything could have committed.
   virtual absl::Status RunOnce(bool read_only, TransactionFn fn, bool* contended) = 0;
 
  private:
@@ -143,9 +186,15 @@ class Database {
 //   sqlite:///abs/path/to/file.db  file database (created if missing); the path
 //                                  must be absolute, the directory must exist
 //   sqlite::memory:                private in-memory database (tests)
-//   postgresql://...               kUnimplemented for now
-// Anything else, including relative SQLite paths and `?query` suffixes, is
-// kInvalidArgument: configuration errors should stop start-up loudly.
+//   postgresql://user@host:port/db?sslmode=verify-full
+//   postgres://...                 a libpq connection URI; its parameters
+//                                  (sslmode, application_name, ...) go to
+//                                  libpq. Connects once before returning:
+//                                  kUnavailable if that fails within
+//                                  connect_timeout.
+// Anything else, including relative SQLite paths, `?query` suffixes on SQLite
+// URLs and malformed PostgreSQL URIs, is kInvalidArgument: configuration
+// errors should stop start-up loudly. Messages never echo a password.
 absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url,
                                                        const DatabaseOptions& options);
 

@@ -22,6 +22,21 @@ constexpr char kCreateSchemaMigrations[] =
     " name TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)";  // unix microseconds
 
+// PostgreSQL only. SQLite serializes these transactions already (BEGIN
+// IMMEDIATE takes the one write lock), but on PostgreSQL two replicas starting
+// at once would both see a migration as pending and the second would fail on
+// its DDL ("relation already exists") instead of skipping it.
+//
+// Creating schema_migrations: the table may not exist yet, so there is nothing
+// to LOCK; a transaction-scoped advisory lock (an arbitrary fixed key) queues
+// the creators instead.
+constexpr char kPostgresBootstrapLock[] = "SELECT pg_advisory_xact_lock(7306494315264733524)";
+// Applying one migration: LOCK takes no snapshot, so when it comes first the
+// REPEATABLE READ / SERIALIZABLE snapshot starts only after the lock is held,
+// i.e. after the previous replica's commit, and the check below sees its row.
+constexpr char kPostgresMigrationLock[] =
+    "LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE";
+
 absl::Status ValidateList(const std::vector<Migration>& migrations) {
   int64_t previous = 0;
   for (const Migration& m : migrations) {
@@ -71,9 +86,13 @@ absl::StatusOr<int> Migrate(Database& db, const std::vector<Migration>& migratio
   for (const Migration& m : migrations) known[m.version] = &m;
   const int64_t newest_known = migrations.empty() ? 0 : migrations.back().version;
 
+  const bool postgres = db.backend() == "postgresql";
   std::vector<const Migration*> pending;
   absl::Status s = db.RunInTransaction([&](Transaction& txn) -> absl::Status {
     pending.clear();  // fn may be re-run after contention
+    if (postgres) {
+      if (absl::Status l = txn.ExecuteScript(kPostgresBootstrapLock); !l.ok()) return l;
+    }
     if (absl::Status c = txn.ExecuteScript(kCreateSchemaMigrations); !c.ok()) return c;
     absl::StatusOr<Rows> rows = txn.Query("SELECT version, name FROM schema_migrations");
     if (!rows.ok()) return rows.status();
@@ -97,6 +116,9 @@ absl::StatusOr<int> Migrate(Database& db, const std::vector<Migration>& migratio
     bool ran = false;
     s = db.RunInTransaction([&](Transaction& txn) -> absl::Status {
       ran = false;
+      if (postgres) {
+        if (absl::Status l = txn.ExecuteScript(kPostgresMigrationLock); !l.ok()) return l;
+      }
       // Another replica may have applied it since the check above.
       absl::StatusOr<Rows> rows =
           txn.Query("SELECT name FROM schema_migrations WHERE version = $1", {m->version});

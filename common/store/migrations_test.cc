@@ -1,29 +1,29 @@
-// Tests for Migrate(): ordering, idempotent re-runs, refusing newer or edited
-// schemas, and atomicity of a failing migration.
+// Tests for Migrate() on every backend: ordering, idempotent re-runs, refusing
+// newer or edited schemas, atomicity of a failing migration, and replicas
+// migrating at once.
 #include "common/store/migrations.h"
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "common/store/database.h"
-#include "common/store/store_test_util.h"
+#include "common/store/store_test_backends.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace microreach::store {
 namespace {
 
-using ::microreach::store::testing::TempDir;
+using ::microreach::store::testing::Backend;
+using ::microreach::store::testing::BackendName;
+using ::microreach::store::testing::BackendsUnderTest;
+using ::microreach::store::testing::TableExists;
+using ::microreach::store::testing::TestDatabase;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::unique_ptr<Database> MustOpen(const std::string& url) {
-  absl::StatusOr<std::unique_ptr<Database>> db = OpenDatabase(url, {});
-  EXPECT_TRUE(db.ok()) << db.status();
-  return db.ok() ? *std::move(db) : nullptr;
-}
 
 Rows MustQuery(Database& db, const std::string& sql) {
   Rows rows;
@@ -35,12 +35,6 @@ Rows MustQuery(Database& db, const std::string& sql) {
   });
   EXPECT_TRUE(s.ok()) << s;
   return rows;
-}
-
-bool TableExists(Database& db, const std::string& table) {
-  return !MustQuery(db,
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'")
-              .empty();
 }
 
 std::vector<Migration> V1() {
@@ -58,8 +52,22 @@ std::vector<Migration> V2() {
   };
 }
 
-TEST(MigrateTest, AppliesInOrderAndRecordsEachVersion) {
-  std::unique_ptr<Database> db = MustOpen("sqlite::memory:");
+class MigrateTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  std::unique_ptr<Database> MustOpen() {
+    absl::StatusOr<std::unique_ptr<Database>> db = test_db_.Open();
+    EXPECT_TRUE(db.ok()) << db.status();
+    return db.ok() ? *std::move(db) : nullptr;
+  }
+
+  TestDatabase test_db_{GetParam()};
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, MigrateTest, ::testing::ValuesIn(BackendsUnderTest()),
+                         BackendName);
+
+TEST_P(MigrateTest, AppliesInOrderAndRecordsEachVersion) {
+  std::unique_ptr<Database> db = MustOpen();
   absl::StatusOr<int> applied = Migrate(*db, V2());
   ASSERT_TRUE(applied.ok()) << applied.status();
   EXPECT_EQ(*applied, 2);
@@ -69,29 +77,28 @@ TEST(MigrateTest, AppliesInOrderAndRecordsEachVersion) {
   EXPECT_EQ(MustQuery(*db, "SELECT amount FROM offers").size(), 0);
 }
 
-TEST(MigrateTest, ReRunIsANoOpAndUpgradesAcrossRestarts) {
-  TempDir dir;
+TEST_P(MigrateTest, ReRunIsANoOpAndUpgradesAcrossRestarts) {
   {
-    std::unique_ptr<Database> db = MustOpen(dir.Url("a.db"));
+    std::unique_ptr<Database> db = MustOpen();
     EXPECT_EQ(Migrate(*db, V1()).value_or(-1), 1);
     EXPECT_EQ(Migrate(*db, V1()).value_or(-1), 0);
   }
-  std::unique_ptr<Database> db = MustOpen(dir.Url("a.db"));
+  std::unique_ptr<Database> db = MustOpen();
   EXPECT_EQ(Migrate(*db, V2()).value_or(-1), 1);
   EXPECT_EQ(Migrate(*db, V2()).value_or(-1), 0);
   EXPECT_EQ(MustQuery(*db, "SELECT version FROM schema_migrations").size(), 2);
 }
 
-TEST(MigrateTest, RefusesSchemaNewerThanTheBinary) {
-  std::unique_ptr<Database> db = MustOpen("sqlite::memory:");
+TEST_P(MigrateTest, RefusesSchemaNewerThanTheBinary) {
+  std::unique_ptr<Database> db = MustOpen();
   ASSERT_TRUE(Migrate(*db, V2()).ok());
   absl::StatusOr<int> old_binary = Migrate(*db, V1());
   EXPECT_EQ(old_binary.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(old_binary.status().message(), HasSubstr("newer schema"));
 }
 
-TEST(MigrateTest, RefusesRenamedMigration) {
-  std::unique_ptr<Database> db = MustOpen("sqlite::memory:");
+TEST_P(MigrateTest, RefusesRenamedMigration) {
+  std::unique_ptr<Database> db = MustOpen();
   ASSERT_TRUE(Migrate(*db, V1()).ok());
   std::vector<Migration> edited = V2();
   edited[0].name = "create_offers_v2";
@@ -101,12 +108,12 @@ TEST(MigrateTest, RefusesRenamedMigration) {
   EXPECT_FALSE(MustQuery(*db, "SELECT 1 FROM schema_migrations WHERE version = 101").size());
 }
 
-TEST(MigrateTest, FailingMigrationLeavesNothingBehindAndStopsLaterOnes) {
-  std::unique_ptr<Database> db = MustOpen("sqlite::memory:");
+TEST_P(MigrateTest, FailingMigrationLeavesNothingBehindAndStopsLaterOnes) {
+  std::unique_ptr<Database> db = MustOpen();
   const std::vector<Migration> migrations = {
-      {100, "good", "CREATE TABLE good (x)"},
-      {101, "bad", "CREATE TABLE half (x); CREATE TABLE broken ("},
-      {102, "later", "CREATE TABLE later (x)"},
+      {100, "good", "CREATE TABLE good (x BIGINT)"},
+      {101, "bad", "CREATE TABLE half (x BIGINT); CREATE TABLE broken ("},
+      {102, "later", "CREATE TABLE later (x BIGINT)"},
   };
   absl::StatusOr<int> s = Migrate(*db, migrations);
   EXPECT_FALSE(s.ok());
@@ -118,8 +125,8 @@ TEST(MigrateTest, FailingMigrationLeavesNothingBehindAndStopsLaterOnes) {
               ElementsAre(ElementsAre(Value(100))));
 }
 
-TEST(MigrateTest, RejectsMalformedList) {
-  std::unique_ptr<Database> db = MustOpen("sqlite::memory:");
+TEST_P(MigrateTest, RejectsMalformedList) {
+  std::unique_ptr<Database> db = MustOpen();
   EXPECT_EQ(Migrate(*db, {{2, "b", "SELECT 1"}, {1, "a", "SELECT 1"}}).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Migrate(*db, {{0, "zero", "SELECT 1"}}).status().code(),
@@ -128,8 +135,8 @@ TEST(MigrateTest, RejectsMalformedList) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(MigrateTest, BaseMigrationAddedLaterIsAppliedBelowServiceVersions) {
-  std::unique_ptr<Database> db = MustOpen("sqlite::memory:");
+TEST_P(MigrateTest, BaseMigrationAddedLaterIsAppliedBelowServiceVersions) {
+  std::unique_ptr<Database> db = MustOpen();
   ASSERT_TRUE(Migrate(*db, V1()).ok());
   std::vector<Migration> with_base = BaseMigrations();
   const std::vector<Migration> v1 = V1();
@@ -138,7 +145,28 @@ TEST(MigrateTest, BaseMigrationAddedLaterIsAppliedBelowServiceVersions) {
   EXPECT_TRUE(TableExists(*db, "request_ids"));
 }
 
-TEST(MigrateTest, BaseMigrationsStayInTheReservedRange) {
+TEST_P(MigrateTest, ReplicasStartingTogetherApplyEachMigrationOnce) {
+  constexpr int kReplicas = 4;
+  std::vector<std::unique_ptr<Database>> dbs;
+  for (int i = 0; i < kReplicas; ++i) dbs.push_back(MustOpen());
+  std::vector<Migration> migrations = BaseMigrations();
+  for (const Migration& m : V2()) migrations.push_back(m);
+  std::vector<absl::StatusOr<int>> applied(kReplicas, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kReplicas; ++i) {
+    threads.emplace_back([&, i] { applied[i] = Migrate(*dbs[i], migrations); });
+  }
+  for (std::thread& t : threads) t.join();
+  int total = 0;
+  for (const absl::StatusOr<int>& a : applied) {
+    ASSERT_TRUE(a.ok()) << a.status();
+    total += *a;
+  }
+  EXPECT_EQ(total, static_cast<int>(migrations.size()));
+  EXPECT_EQ(MustQuery(*dbs[0], "SELECT version FROM schema_migrations").size(), migrations.size());
+}
+
+TEST_P(MigrateTest, BaseMigrationsStayInTheReservedRange) {
   for (const Migration& m : BaseMigrations()) {
     EXPECT_GT(m.version, 0);
     EXPECT_LT(m.version, 100) << m.name;

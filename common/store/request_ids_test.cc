@@ -1,10 +1,12 @@
-// Tests for AIP-155 request-id de-duplication through a toy "create offer"
-// operation that uses the API as a service would.
+// Tests for AIP-155 request-id de-duplication on every backend, through a toy
+// "create offer" operation that uses the API as a service would.
 #include "common/store/request_ids.h"
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -12,18 +14,24 @@
 #include "absl/time/time.h"
 #include "common/store/database.h"
 #include "common/store/migrations.h"
+#include "common/store/store_test_backends.h"
 #include "gtest/gtest.h"
 
 namespace microreach::store {
 namespace {
 
+using ::microreach::store::testing::Backend;
+using ::microreach::store::testing::BackendName;
+using ::microreach::store::testing::BackendsUnderTest;
+using ::microreach::store::testing::TestDatabase;
+
 constexpr char kMethod[] = "/microreach.campaign.v1.CampaignService/CreateOffer";
 constexpr absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
-class RequestIdsTest : public ::testing::Test {
+class RequestIdsTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Database>> db = OpenDatabase("sqlite::memory:", {});
+    absl::StatusOr<std::unique_ptr<Database>> db = test_db_.Open();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     std::vector<Migration> migrations = BaseMigrations();
@@ -70,17 +78,40 @@ class RequestIdsTest : public ::testing::Test {
     return n;
   }
 
+  TestDatabase test_db_{GetParam()};
   std::unique_ptr<Database> db_;
 };
 
-TEST_F(RequestIdsTest, ReplayReturnsStoredResponseAndDoesNotApplyTwice) {
+INSTANTIATE_TEST_SUITE_P(Backends, RequestIdsTest, ::testing::ValuesIn(BackendsUnderTest()),
+                         BackendName);
+
+TEST_P(RequestIdsTest, ReplayReturnsStoredResponseAndDoesNotApplyTwice) {
   const RequestKey key{"ws-1", kMethod, "req-1"};
   EXPECT_EQ(CreateOffer(key, 500).value_or(""), "offers=1");
   EXPECT_EQ(CreateOffer(key, 500).value_or(""), "offers=1");
   EXPECT_EQ(OfferCount(), 1);
 }
 
-TEST_F(RequestIdsTest, SameIdWithDifferentRequestIsRejected) {
+TEST_P(RequestIdsTest, ConcurrentRetriesOfOneRequestApplyItOnce) {
+  // A client that times out and retries while the first try is still
+  // running: both see "new" at first, only one may apply (SQLite's single
+  // writer; PostgreSQL's SERIALIZABLE aborts the other, whose retry replays).
+  const RequestKey key{"ws-1", kMethod, "req-race"};
+  constexpr int kTries = 4;
+  std::vector<absl::StatusOr<std::string>> responses(kTries, std::string());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kTries; ++i) {
+    threads.emplace_back([&, i] { responses[i] = CreateOffer(key, 500); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const absl::StatusOr<std::string>& r : responses) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(*r, "offers=1");
+  }
+  EXPECT_EQ(OfferCount(), 1);
+}
+
+TEST_P(RequestIdsTest, SameIdWithDifferentRequestIsRejected) {
   const RequestKey key{"ws-1", kMethod, "req-1"};
   ASSERT_TRUE(CreateOffer(key, 500).ok());
   absl::StatusOr<std::string> reused = CreateOffer(key, 900);
@@ -88,13 +119,13 @@ TEST_F(RequestIdsTest, SameIdWithDifferentRequestIsRejected) {
   EXPECT_EQ(OfferCount(), 1);
 }
 
-TEST_F(RequestIdsTest, IdsAreScopedByWorkspaceAndMethod) {
+TEST_P(RequestIdsTest, IdsAreScopedByWorkspaceAndMethod) {
   ASSERT_TRUE(CreateOffer({"ws-1", kMethod, "req-1"}, 500).ok());
   EXPECT_EQ(CreateOffer({"ws-2", kMethod, "req-1"}, 900).value_or(""), "offers=2");
   EXPECT_EQ(CreateOffer({"ws-1", "/other/Method", "req-1"}, 900).value_or(""), "offers=3");
 }
 
-TEST_F(RequestIdsTest, RolledBackChangeForgetsTheRequestId) {
+TEST_P(RequestIdsTest, RolledBackChangeForgetsTheRequestId) {
   const RequestKey key{"ws-1", kMethod, "req-1"};
   EXPECT_FALSE(CreateOffer(key, 500, /*fail_after_change=*/true).ok());
   EXPECT_EQ(OfferCount(), 0);
@@ -102,7 +133,7 @@ TEST_F(RequestIdsTest, RolledBackChangeForgetsTheRequestId) {
   EXPECT_EQ(CreateOffer(key, 500).value_or(""), "offers=1");
 }
 
-TEST_F(RequestIdsTest, ResponseBytesRoundTripExactly) {
+TEST_P(RequestIdsTest, ResponseBytesRoundTripExactly) {
   const RequestKey key{"ws-1", kMethod, "req-bytes"};
   for (const std::string& response : {std::string("\0\x01"
                                                   "42\xff",
@@ -125,7 +156,7 @@ TEST_F(RequestIdsTest, ResponseBytesRoundTripExactly) {
   }
 }
 
-TEST_F(RequestIdsTest, RecordingTwiceIsAlreadyExists) {
+TEST_P(RequestIdsTest, RecordingTwiceIsAlreadyExists) {
   const RequestKey key{"ws-1", kMethod, "req-1"};
   absl::Status s = db_->RunInTransaction([&](Transaction& txn) -> absl::Status {
     if (absl::Status r = RecordRequest(txn, key, "h", "a", kT0); !r.ok()) return r;
@@ -134,14 +165,14 @@ TEST_F(RequestIdsTest, RecordingTwiceIsAlreadyExists) {
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists);
 }
 
-TEST_F(RequestIdsTest, EmptyRequestIdIsInvalid) {
+TEST_P(RequestIdsTest, EmptyRequestIdIsInvalid) {
   absl::Status s = db_->RunInTransaction([&](Transaction& txn) {
     return LookupRequest(txn, {"ws-1", kMethod, ""}, "h").status();
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(RequestIdsTest, PurgeDeletesOnlyOldIdsInBatches) {
+TEST_P(RequestIdsTest, PurgeDeletesOnlyOldIdsInBatches) {
   constexpr int kOld = 2500;  // more than one purge batch
   ASSERT_TRUE(db_->RunInTransaction([&](Transaction& txn) -> absl::Status {
                    for (int i = 0; i < kOld; ++i) {

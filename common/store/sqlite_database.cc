@@ -204,7 +204,11 @@ class Connection {
     }
     const char* synchronous = options.durability == Durability::kFull ? "PRAGMA synchronous=FULL"
                                                                       : "PRAGMA synchronous=NORMAL";
-    for (const char* pragma : {synchronous, "PRAGMA foreign_keys=ON"}) {
+    // A page cache large enough for a big write transaction: when it
+    // overflows, SQLite spills pages to the WAL mid-transaction, each spill
+    // an extra fsync (measured: bulk upserts 10x slower with the default 2 MB).
+    const char* cache = reader ? "PRAGMA cache_size=-32768" : "PRAGMA cache_size=-131072";
+    for (const char* pragma : {synchronous, "PRAGMA foreign_keys=ON", cache}) {
       if (absl::StatusOr<Rows> r = conn->ExecuteOnce(pragma); !r.ok()) return r.status();
     }
     if (reader) {
