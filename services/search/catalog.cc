@@ -91,6 +91,9 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
     return summary;
   }
   std::vector<CatalogChange> changes;
+  // Holding apply_mu_ across the commit keeps the replica poller from
+  // reading our own rows back before we apply them (double work).
+  absl::ReleasableMutexLock lock(&apply_mu_);
   auto results = store_.Upsert(valid, clock_(), &changes);
   if (!results.ok()) return results.status();
   for (size_t i = 0; i < results->size(); ++i) {
@@ -110,20 +113,18 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
         break;
     }
   }
-  {
-    absl::MutexLock lock(&apply_mu_);
-    // Our own commit is contiguous; anything between the applied version and
-    // it came from another process and is read back from the store first.
-    if (!changes.empty() && changes.front().version != applied_version_.load() + 1) {
-      if (absl::Status s = CatchUpLocked(); !s.ok()) return s;
-    }
-    if (!changes.empty() && changes.back().version > applied_version_.load()) {
-      listener_.ApplyBatch(changes);
-      applied_version_.store(changes.back().version);
-      last_update_us_.store(absl::ToUnixMicros(clock_()));
-    }
-    summary.catalog_version = applied_version_.load();
+  // Our own commit is contiguous; anything between the applied version and
+  // it came from another process and is read back from the store first.
+  if (!changes.empty() && changes.front().version != applied_version_.load() + 1) {
+    if (absl::Status s = CatchUpLocked(); !s.ok()) return s;
   }
+  if (!changes.empty() && changes.back().version > applied_version_.load()) {
+    listener_.ApplyBatch(changes);
+    applied_version_.store(changes.back().version);
+    last_update_us_.store(absl::ToUnixMicros(clock_()));
+  }
+  summary.catalog_version = applied_version_.load();
+  lock.Release();
   Invalidate(changes);
   return summary;
 }

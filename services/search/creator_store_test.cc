@@ -1,9 +1,9 @@
 // Tests the catalog store: versions, unchanged records, handle conflicts,
-// tombstones and the change feed replicas follow.
+// tombstones and the change feed replicas follow. Runs on SQLite; built with
+// mr_store_testing it runs the same cases on a real PostgreSQL server.
 #include "services/search/creator_store.h"
 
-#include <filesystem>
-
+#include "common/store/store_test_backends.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/search/creator_rules.h"
@@ -23,33 +23,29 @@ Creator Profile(const std::string& id, const std::string& handle, int64_t follow
   return c;
 }
 
-class CreatorStoreTest : public ::testing::Test {
+class CreatorStoreTest : public ::testing::TestWithParam<store::testing::Backend> {
  protected:
-  void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("creator_store_test_" + std::to_string(::getpid()) + ".db");
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_.string() + suffix);
-    }
-  }
+  void SetUp() override { Reopen(); }
+  void TearDown() override { store_.reset(); }
   void Reopen() {
     store_.reset();
-    auto db = store::OpenDatabase("sqlite://" + path_.string(), store::DatabaseOptions{});
+    auto db = test_db_.Open();
     ASSERT_TRUE(db.ok()) << db.status();
     auto s = CreatorStore::Open(*std::move(db));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
   }
-  std::filesystem::path path_;
+  // A private SQLite file or PostgreSQL schema, removed with the test.
+  store::testing::TestDatabase test_db_{GetParam()};
   std::unique_ptr<CreatorStore> store_;
   const absl::Time t0_ = absl::FromUnixSeconds(1'700'000'000);
 };
 
-TEST_F(CreatorStoreTest, VersionsIncreaseAcrossTheCatalogAndSurviveReopen) {
+INSTANTIATE_TEST_SUITE_P(Backends, CreatorStoreTest,
+                         ::testing::ValuesIn(store::testing::BackendsUnderTest()),
+                         store::testing::BackendName);
+
+TEST_P(CreatorStoreTest, VersionsIncreaseAcrossTheCatalogAndSurviveReopen) {
   std::vector<CatalogChange> changes;
   auto r =
       store_->Upsert({Profile("tiktok:a", "a", 10), Profile("tiktok:b", "b", 20)}, t0_, &changes);
@@ -73,7 +69,7 @@ TEST_F(CreatorStoreTest, VersionsIncreaseAcrossTheCatalogAndSurviveReopen) {
   EXPECT_EQ(*store_->LatestVersion(), 3);
 }
 
-TEST_F(CreatorStoreTest, IdenticalRecordIsUnchangedAndKeepsItsVersion) {
+TEST_P(CreatorStoreTest, IdenticalRecordIsUnchangedAndKeepsItsVersion) {
   ASSERT_TRUE(store_->Upsert({Profile("tiktok:a", "a", 10)}, t0_, nullptr).ok());
   std::vector<CatalogChange> changes;
   auto r = store_->Upsert({Profile("tiktok:a", "a", 10)}, t0_ + absl::Hours(1), &changes);
@@ -84,7 +80,7 @@ TEST_F(CreatorStoreTest, IdenticalRecordIsUnchangedAndKeepsItsVersion) {
   EXPECT_EQ(*store_->LatestVersion(), 1);
 }
 
-TEST_F(CreatorStoreTest, HandleOfAnotherLiveCreatorIsRejectedOthersLand) {
+TEST_P(CreatorStoreTest, HandleOfAnotherLiveCreatorIsRejectedOthersLand) {
   auto r = store_->Upsert({Profile("tiktok:a", "same", 10), Profile("tiktok:b", "same", 20),
                            Profile("tiktok:c", "c", 1)},
                           t0_, nullptr);
@@ -97,7 +93,7 @@ TEST_F(CreatorStoreTest, HandleOfAnotherLiveCreatorIsRejectedOthersLand) {
   EXPECT_EQ((*r)[2].version, 2);
 }
 
-TEST_F(CreatorStoreTest, DeleteTombstonesAndFeedsReplicas) {
+TEST_P(CreatorStoreTest, DeleteTombstonesAndFeedsReplicas) {
   ASSERT_TRUE(
       store_->Upsert({Profile("tiktok:a", "a", 10), Profile("tiktok:b", "b", 20)}, t0_, nullptr)
           .ok());
@@ -126,7 +122,7 @@ TEST_F(CreatorStoreTest, DeleteTombstonesAndFeedsReplicas) {
   EXPECT_TRUE(store_->Get("tiktok:a")->has_value());
 }
 
-TEST_F(CreatorStoreTest, GetManyKeepsOrderAndMarksMissing) {
+TEST_P(CreatorStoreTest, GetManyKeepsOrderAndMarksMissing) {
   std::vector<Creator> batch;
   std::vector<std::string> ids;
   for (int i = 0; i < 600; ++i) {

@@ -170,8 +170,8 @@ void IdTable::Compact(const std::vector<uint32_t>& remap, uint32_t new_docs) {
   for (size_t d = 0; d < old_loc.size(); ++d) {
     if (remap[d] == Posting::kDropped) continue;
     const uint64_t loc = old_loc[d];
-    Append(remap[d], absl::string_view(old_chunks[loc >> 32].get() + ((loc >> 8) & 0xFFFFFF),
-                                       loc & 0xFF));
+    Append(remap[d],
+           absl::string_view(old_chunks[loc >> 32].get() + ((loc >> 8) & 0xFFFFFF), loc & 0xFF));
   }
 }
 
@@ -185,7 +185,7 @@ size_t IdTable::MemoryBytes() const {
 
 class CreatorIndex::TermIndex {
  public:
-  explicit TermIndex(bool keep_names) : vocab(keep_names) {}
+  explicit TermIndex(bool keep_names) : vocab(keep_names), postings(1) {}
   uint32_t Intern(absl::string_view s) {
     const uint32_t id = vocab.Intern(s);
     if (id >= postings.size()) postings.resize(std::max<size_t>(id + 1, postings.size() * 5 / 4));
@@ -438,7 +438,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     }
     out->constraints.push_back(std::move(con));
   };
-  auto single = [](const TermIndex& ti, bool tag) {
+  auto single = [](const auto& ti, bool tag) {
     return [&ti, tag](const std::string& v, Compiled::Alt* alt) {
       const Posting* p = ti.Find(tag ? NormalizeTag(v) : NormalizeLower(v));
       if (p == nullptr) return false;
@@ -446,7 +446,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
       return true;
     };
   };
-  auto phrase = [](const TermIndex& ti) {
+  auto phrase = [](const TextPostings& ti) {
     return [&ti](const std::string& v, Compiled::Alt* alt) {
       for (const std::string& w : Words(v)) {
         const Posting* p = ti.Find(w);
@@ -456,7 +456,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
       return !alt->units.empty();
     };
   };
-  auto string_set = [&](const cv1::StringSetFilter& s, const TermIndex& ti, bool tag) {
+  auto string_set = [&](const cv1::StringSetFilter& s, const auto& ti, bool tag) {
     add_constraint(s.include(), false, single(ti, tag));
     add_constraint(s.exclude(), true, single(ti, tag));
   };
@@ -505,7 +505,8 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
   string_set(cr.interests(), *interests_, false);
   if (cr.has_posted_within_days()) {
     Check c = MakeCheck(Check::kLastPost);
-    c.lo = std::max<int64_t>(1, absl::ToUnixSeconds(now) - int64_t{cr.posted_within_days()} * 86400);
+    c.lo =
+        std::max<int64_t>(1, absl::ToUnixSeconds(now) - int64_t{cr.posted_within_days()} * 86400);
     out->checks.push_back(std::move(c));
   }
   add_int_range(cr.content_count(), content_count_);
@@ -589,12 +590,12 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
   add_float_range(au.reachability(), kReachability);
 
   const auto& ct = f.content();
-  add_constraint(ct.bio_keywords().include(), false, phrase(*text_[kBio]));
-  add_constraint(ct.bio_keywords().exclude(), true, phrase(*text_[kBio]));
-  add_constraint(ct.caption_keywords().include(), false, phrase(*text_[kCaption]));
-  add_constraint(ct.caption_keywords().exclude(), true, phrase(*text_[kCaption]));
-  string_set(ct.hashtags(), *text_[kHashtag], true);
-  string_set(ct.mentions(), *mentions_, true);
+  add_constraint(ct.bio_keywords().include(), false, phrase(text_[kBio]));
+  add_constraint(ct.bio_keywords().exclude(), true, phrase(text_[kBio]));
+  add_constraint(ct.caption_keywords().include(), false, phrase(text_[kCaption]));
+  add_constraint(ct.caption_keywords().exclude(), true, phrase(text_[kCaption]));
+  string_set(ct.hashtags(), text_[kHashtag], true);
+  string_set(ct.mentions(), mentions_, true);
   string_set(ct.brands(), *brands_, false);
   {
     uint32_t exc = MaskOf(ct.exclude_brand_safety_flags(), cv1::BrandSafetyFlag_IsValid);
@@ -613,9 +614,8 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     if (!seed.ok()) return seed.status();
     const float norm = mode == 0 ? seed->vectors.content_norm : seed->vectors.audience_norm;
     if (norm == 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("seed ", lf.creator_id(), " has no ", mode == 0 ? "content" : "audience",
-                       " vector"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "seed ", lf.creator_id(), " has no ", mode == 0 ? "content" : "audience", " vector"));
     }
     Check c = MakeCheck(mode == 0 ? Check::kLookalikeContent : Check::kLookalikeAudience);
     c.seed = seed->vectors;
@@ -642,7 +642,15 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
 }
 
 bool CreatorIndex::PassesResidual(const Compiled& cq, uint32_t d) const {
-  for (const Check& c : cq.checks) {
+  for (size_t i = 0; i < cq.checks.size(); ++i) {
+    if (!PassesCheck(cq, i, d)) return false;
+  }
+  return true;
+}
+
+bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
+  const Check& c = cq.checks[i];
+  {
     switch (c.kind) {
       case Check::kU8Set: {
         const uint32_t v = static_cast<const uint8_t*>(c.col)[d];
@@ -695,7 +703,8 @@ bool CreatorIndex::PassesResidual(const Compiled& cq, uint32_t d) const {
           if (age < c.lo || age > c.hi) return false;
         } else {
           static constexpr int64_t kLo[7] = {0, 13, 18, 25, 35, 45, 65};
-          static constexpr int64_t kHi[7] = {0, 17, 24, 34, 44, 64, std::numeric_limits<int64_t>::max()};
+          static constexpr int64_t kHi[7] = {
+              0, 17, 24, 34, 44, 64, std::numeric_limits<int64_t>::max()};
           const int band = age_band_[d];
           if (band == 0 || kLo[band] > c.hi || kHi[band] < c.lo) return false;
         }
@@ -826,6 +835,116 @@ bool CreatorIndex::PassesResidual(const Compiled& cq, uint32_t d) const {
 
 namespace {
 
+// Packs 64 0/1 bytes into a word (byte i -> bit i): the multiply gathers the
+// low bit of each of 8 bytes into the top byte without carries.
+__attribute__((always_inline)) inline uint64_t PackBits(const uint8_t* t) {
+  uint64_t out = 0;
+  for (int k = 0; k < 8; ++k) {
+    uint64_t x;
+    std::memcpy(&x, t + 8 * k, 8);
+    out |= ((x * 0x0102040810204080ull) >> 56) << (8 * k);
+  }
+  return out;
+}
+
+}  // namespace
+
+// Compiled for AVX2 and baseline like the bitset kernels (posting.cc).
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+uint64_t
+CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t word) const {
+  const Check& c = cq.checks[i];
+  // Simple column predicates over a whole 64-doc block: a branch-free loop
+  // the compiler vectorises, then one AND. Sparse blocks and the complex
+  // checks (audience, lookalike) go doc by doc.
+  if (base + 64 <= docs_ && __builtin_popcountll(word) >= 8) {
+    alignas(64) uint8_t t[64];
+    switch (c.kind) {
+      case Check::kU8Set: {
+        const uint8_t* v = static_cast<const uint8_t*>(c.col) + base;
+        const uint32_t inc = c.inc == 0 ? 0xFFFFFFFFu : c.inc;
+        for (int j = 0; j < 64; ++j)
+          t[j] = static_cast<uint8_t>(((inc & ~c.exc) >> (v[j] & 31)) & 1);
+        return word & PackBits(t);
+      }
+      case Check::kMask8: {
+        const uint8_t* v = static_cast<const uint8_t*>(c.col) + base;
+        for (int j = 0; j < 64; ++j) {
+          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+        }
+        return word & PackBits(t);
+      }
+      case Check::kMask16: {
+        const uint16_t* v = static_cast<const uint16_t*>(c.col) + base;
+        for (int j = 0; j < 64; ++j) {
+          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+        }
+        return word & PackBits(t);
+      }
+      case Check::kMask32: {
+        const uint32_t* v = static_cast<const uint32_t*>(c.col) + base;
+        for (int j = 0; j < 64; ++j) {
+          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+        }
+        return word & PackBits(t);
+      }
+      case Check::kU32Range: {
+        const uint32_t* v = static_cast<const uint32_t*>(c.col) + base;
+        const int64_t lo = c.lo, hi = c.hi;
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] >= lo && v[j] <= hi);
+        return word & PackBits(t);
+      }
+      case Check::kPrice: {
+        const int64_t* v = price_.data() + base;
+        for (int j = 0; j < 64; ++j) {
+          t[j] = static_cast<uint8_t>(v[j] != kUnknownPrice && v[j] >= c.lo && v[j] <= c.hi);
+        }
+        return word & PackBits(t);
+      }
+      case Check::kFloatRange: {
+        const float* v = static_cast<const float*>(c.col) + base;
+        const float lo = c.flo, hi = c.fhi;
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] >= lo && v[j] <= hi);
+        return word & PackBits(t);
+      }
+      case Check::kFlags: {
+        const uint8_t* v = flags_.data() + base;
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((v[j] & c.inc) == c.exc);
+        return word & PackBits(t);
+      }
+      case Check::kLastPost: {
+        const uint32_t* v = last_post_.data() + base;
+        const int64_t lo = c.lo;
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] != 0 && v[j] >= lo);
+        return word & PackBits(t);
+      }
+      case Check::kCountry: {
+        const uint16_t* v = country_.data() + base;
+        const uint8_t* lut = c.lut.data();
+        for (int j = 0; j < 64; ++j) {
+          const uint8_t m = lut[v[j]];
+          t[j] = static_cast<uint8_t>((!c.has_inc || (m & 1)) && !(m & 2));
+        }
+        return word & PackBits(t);
+      }
+      default:
+        break;
+    }
+  }
+  uint64_t out = 0;
+  uint64_t rest = word;
+  while (rest != 0) {
+    const int j = __builtin_ctzll(rest);
+    rest &= rest - 1;
+    if (PassesCheck(cq, i, base + static_cast<uint32_t>(j))) out |= uint64_t{1} << j;
+  }
+  return out;
+}
+
+namespace {
+
 // Membership probes of one constraint for docs visited in increasing order.
 struct ConstraintProbe {
   const CreatorIndex* unused = nullptr;
@@ -850,8 +969,8 @@ struct ConstraintProbe {
 
 }  // namespace
 
-template <typename Emit>
-void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit) const {
+template <typename Emit, typename EmitBits>
+void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits) const {
   if (c.empty || live_ == 0) return;
   const uint32_t universe = docs_;
   const size_t n_words = WordsFor(universe);
@@ -971,15 +1090,14 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit) const {
     }
   }
   for (uint32_t d : c.excluded) ClearBit(bits.data(), d);
-  const bool no_checks = c.checks.empty();
-  for (size_t w = 0; w < n_words; ++w) {
-    uint64_t word = bits[w];
-    while (word != 0) {
-      const uint32_t d = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word)));
-      word &= word - 1;
-      if (no_checks || PassesResidual(c, d)) emit(d);
+  // One predicate at a time over the whole candidate set: each pass streams a
+  // single column, and blocks emptied by an early predicate are skipped.
+  for (size_t i = 0; i < c.checks.size(); ++i) {
+    for (size_t w = 0; w < n_words; ++w) {
+      if (bits[w] != 0) bits[w] = CheckWord(c, i, static_cast<uint32_t>(w * 64), bits[w]);
     }
   }
+  emit_bits(bits.data(), n_words);
 }
 
 // ---------------------------------------------------------------------------
@@ -994,8 +1112,6 @@ CreatorIndex::CreatorIndex(Options options) : options_(std::move(options)) {
   languages_vocab_ = std::make_unique<TermIndex>(true);
   interests_ = std::make_unique<TermIndex>(false);
   brands_ = std::make_unique<TermIndex>(false);
-  mentions_ = std::make_unique<TermIndex>(false);
-  for (auto& t : text_) t = std::make_unique<TermIndex>(false);
 }
 
 cv1::Tier CreatorIndex::TierOf(cv1::Platform platform, int64_t followers) const {
@@ -1038,6 +1154,7 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
       content_type_postings_[static_cast<size_t>(t)].Add(doc, universe);
     }
   }
+  if (types == 0) content_type_postings_[0].Add(doc, universe);
   content_types_.push_back(types);
   age_band_.push_back(
       static_cast<uint8_t>(c.age_band() >= 1 && c.age_band() <= 6 ? c.age_band() : 0));
@@ -1055,6 +1172,7 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
     cats |= uint32_t{1} << cat;
     category_postings_[static_cast<size_t>(cat)].Add(doc, universe);
   }
+  if (cats == 0) category_postings_[0].Add(doc, universe);
   categories_.push_back(cats);
   main_category_.push_back(static_cast<uint8_t>(main_cat));
   birth_year_.push_back(c.has_birth_year() && c.birth_year() > 0 && c.birth_year() < 65536
@@ -1064,12 +1182,13 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   const std::string country = NormalizeUpper(c.country_code());
   uint32_t country_id = country.empty() ? 0 : countries_->Intern(country);
   if (country_id > 0xFFFF) country_id = 0;
-  if (country_id != 0) countries_->postings[country_id].Add(doc, universe);
+  // Postings at id 0 hold the docs without a value, for facet "missing" counts.
+  countries_->postings[country_id].Add(doc, universe);
   country_.push_back(static_cast<uint16_t>(country_id));
 
   const std::string city = NormalizeLower(c.city());
   const uint32_t city_id = city.empty() ? 0 : cities_->Intern(city);
-  if (city_id != 0) cities_->postings[city_id].Add(doc, universe);
+  cities_->postings[city_id].Add(doc, universe);
   city_.push_back(city_id);
 
   std::array<uint16_t, kCreatorLanguages> langs{};
@@ -1086,6 +1205,7 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
     langs[static_cast<size_t>(n_langs++)] = static_cast<uint16_t>(id);
     languages_vocab_->postings[id].Add(doc, universe);
   }
+  if (n_langs == 0) languages_vocab_->postings[0].Add(doc, universe);
   languages_.push_back(langs);
 
   uint16_t safety = 0;
@@ -1107,9 +1227,8 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   content_count_.push_back(ClampU32(s.content_count()));
   int64_t last_post = c.content().has_last_post_time() ? c.content().last_post_time().seconds() : 0;
   last_post_.push_back(last_post > 0 ? ClampU32(last_post) : 0);
-  price_.push_back(s.has_estimated_price() &&
-                           NormalizeUpper(s.estimated_price().currency_code()) ==
-                               options_.reference_currency
+  price_.push_back(s.has_estimated_price() && NormalizeUpper(s.estimated_price().currency_code()) ==
+                                                  options_.reference_currency
                        ? s.estimated_price().amount_micros()
                        : kUnknownPrice);
   const cv1::AudienceDemographics& a = c.audience();
@@ -1143,12 +1262,13 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   }
   for (const std::string& v : c.content().mentions()) {
     const std::string n = NormalizeTag(v);
-    if (!n.empty()) mentions_->postings[mentions_->Intern(n)].Add(doc, universe);
+    if (!n.empty()) mentions_.Get(n).Add(doc, universe);
   }
   std::array<uint32_t, 4> lens{};
   auto add_term = [&](int field, absl::string_view term) {
-    TermIndex& ti = *text_[static_cast<size_t>(field)];
-    if (ti.postings[ti.Intern(term)].Add(doc, universe)) ++lens[static_cast<size_t>(field)];
+    if (text_[static_cast<size_t>(field)].Get(term).Add(doc, universe)) {
+      ++lens[static_cast<size_t>(field)];
+    }
   };
   // A term repeated within a doc may come back after other terms, so Add's
   // last-doc check is what keeps each (term, doc) once.
@@ -1161,14 +1281,15 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
     ForEachWord(k, &scratch, [&](absl::string_view w) { add_term(kCaption, w); });
   }
   ForEachWord(c.handle(), &scratch, [&](absl::string_view w) { add_term(kName, w); });
-  {
-    const std::string h = NormalizeTag(c.handle());
-    if (!h.empty()) add_term(kName, h);
-  }
+  // The whole handle is not a term of its own: a query for "jane.doe" is the
+  // words "jane" and "doe", which every doc with that handle holds, and a
+  // second unique term per profile would cost ~170 bytes of hash slot,
+  // key and posting.
   ForEachWord(c.display_name(), &scratch, [&](absl::string_view w) { add_term(kName, w); });
   std::array<uint8_t, 4> lens8;
   for (int f = 0; f < 4; ++f) {
-    lens8[static_cast<size_t>(f)] = static_cast<uint8_t>(std::min<uint32_t>(lens[static_cast<size_t>(f)], 255));
+    lens8[static_cast<size_t>(f)] =
+        static_cast<uint8_t>(std::min<uint32_t>(lens[static_cast<size_t>(f)], 255));
     field_len_sum_[static_cast<size_t>(f)] += lens8[static_cast<size_t>(f)];
   }
   field_len_.push_back(lens8);
@@ -1243,7 +1364,8 @@ void CreatorIndex::TombstoneLocked(uint32_t doc) {
   --live_;
   ids_.Erase(ids_.View(doc));
   platform_tier_counts_[platform_[doc]][tier_[doc]]--;
-  for (int f = 0; f < 4; ++f) field_len_sum_[static_cast<size_t>(f)] -= field_len_[doc][static_cast<size_t>(f)];
+  for (int f = 0; f < 4; ++f)
+    field_len_sum_[static_cast<size_t>(f)] -= field_len_[doc][static_cast<size_t>(f)];
   const uint64_t person = person_[doc];
   if (person == 0) {
     --no_person_live_;
@@ -1285,7 +1407,11 @@ size_t CreatorIndex::BulkLoad(absl::Span<const cv1::Creator> creators) {
   absl::MutexLock lock(&mu_);
   const size_t want = docs_ + creators.size();
   ids_.Reserve(want);
-  auto reserve = [&](auto& v) { v.reserve(want); };
+  // Grow geometrically: loading in batches must not copy every column per
+  // batch. ShrinkToFit returns the slack once loading is done.
+  auto reserve = [&](auto& v) {
+    if (want > v.capacity()) v.reserve(std::max(want, v.capacity() + v.capacity() / 2));
+  };
   reserve(platform_);
   reserve(tier_);
   reserve(gender_);
@@ -1334,11 +1460,57 @@ void CreatorIndex::RebalanceLocked() {
   all(account_type_postings_);
   all(category_postings_);
   all(content_type_postings_);
-  for (TermIndex* ti : {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(),
-                        brands_.get(), mentions_.get(), text_[0].get(), text_[1].get(),
-                        text_[2].get(), text_[3].get()}) {
+  for (TermIndex* ti :
+       {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     all(ti->postings);
   }
+  mentions_.ForEach([&](Posting& p) { p.Rebalance(docs_); });
+  for (auto& t : text_) t.ForEach([&](Posting& p) { p.Rebalance(docs_); });
+}
+
+void CreatorIndex::ShrinkToFit() {
+  absl::MutexLock lock(&mu_);
+  auto all = [&](auto& postings) {
+    for (Posting& p : postings) p.ShrinkToFit();
+  };
+  all(platform_postings_);
+  all(tier_postings_);
+  all(gender_postings_);
+  all(account_type_postings_);
+  all(category_postings_);
+  all(content_type_postings_);
+  for (TermIndex* ti :
+       {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
+    all(ti->postings);
+  }
+  mentions_.ForEach([&](Posting& p) { p.ShrinkToFit(); });
+  for (auto& t : text_) t.ForEach([&](Posting& p) { p.ShrinkToFit(); });
+  auto shrink = [](auto& v) { v.shrink_to_fit(); };
+  shrink(platform_);
+  shrink(tier_);
+  shrink(gender_);
+  shrink(account_type_);
+  shrink(content_types_);
+  shrink(age_band_);
+  shrink(flags_);
+  shrink(main_category_);
+  shrink(birth_year_);
+  shrink(country_);
+  shrink(brand_safety_);
+  shrink(linked_platforms_);
+  shrink(also_on_);
+  shrink(languages_);
+  shrink(city_);
+  shrink(categories_);
+  shrink(followers_);
+  shrink(content_count_);
+  shrink(last_post_);
+  shrink(price_);
+  for (auto& f : floats_) shrink(f);
+  shrink(person_);
+  shrink(field_len_);
+  shrink(audience_);
+  shrink(vectors_);
 }
 
 void CreatorIndex::MaybeCompactLocked() {
@@ -1404,11 +1576,12 @@ void CreatorIndex::CompactLocked() {
   remap_all(account_type_postings_);
   remap_all(category_postings_);
   remap_all(content_type_postings_);
-  for (TermIndex* ti : {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(),
-                        brands_.get(), mentions_.get(), text_[0].get(), text_[1].get(),
-                        text_[2].get(), text_[3].get()}) {
+  for (TermIndex* ti :
+       {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     remap_all(ti->postings);
   }
+  mentions_.ForEach([&](Posting& p) { p.Remap(remap, next); });
+  for (auto& t : text_) t.ForEach([&](Posting& p) { p.Remap(remap, next); });
   for (auto& [person, docs] : person_docs_) {
     for (uint32_t& d : docs) d = remap[d];
   }
@@ -1464,13 +1637,14 @@ size_t CreatorIndex::MemoryBytes() const {
   post(account_type_postings_);
   post(category_postings_);
   post(content_type_postings_);
-  for (const TermIndex* ti : {countries_.get(), cities_.get(), languages_vocab_.get(),
-                              interests_.get(), brands_.get(), mentions_.get(), text_[0].get(),
-                              text_[1].get(), text_[2].get(), text_[3].get()}) {
+  for (const TermIndex* ti :
+       {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     b += ti->MemoryBytes();
   }
-  b += person_docs_.capacity() *
-       (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
+  b += mentions_.MemoryBytes();
+  for (const auto& t : text_) b += t.MemoryBytes();
+  b +=
+      person_docs_.capacity() * (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
   return b;
 }
 
@@ -1502,9 +1676,10 @@ CorpusStats CreatorIndex::CollectCorpusStats(const SearchQuery& query) const {
   absl::ReaderMutexLock lock(&mu_);
   CorpusStats out;
   out.docs = live_;
-  for (int f = 0; f < 4; ++f) out.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
+  for (int f = 0; f < 4; ++f)
+    out.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
   for (auto& [field, term] : ScoringTerms(query)) {
-    const Posting* p = text_[static_cast<size_t>(field)]->Find(term);
+    const Posting* p = text_[static_cast<size_t>(field)].Find(term);
     int64_t df = 0;
     if (p != nullptr) {
       if (live_ == docs_) {
@@ -1529,12 +1704,14 @@ void CreatorIndex::PrepareTargetLocked(const cv1::CampaignBrief& brief, Prepared
   };
   for (const auto& e : a.countries()) {
     t->countries.emplace_back(
-        static_cast<uint16_t>(std::min<uint32_t>(countries_->vocab.Find(NormalizeUpper(e.country_code())), 0xFFFF)),
+        static_cast<uint16_t>(
+            std::min<uint32_t>(countries_->vocab.Find(NormalizeUpper(e.country_code())), 0xFFFF)),
         e.weight());
   }
   for (const auto& e : a.languages()) {
     t->languages.emplace_back(
-        static_cast<uint16_t>(std::min<uint32_t>(languages_vocab_->vocab.Find(NormalizeLower(e.language_code())), 0xFFFF)),
+        static_cast<uint16_t>(std::min<uint32_t>(
+            languages_vocab_->vocab.Find(NormalizeLower(e.language_code())), 0xFFFF)),
         e.weight());
   }
   for (const auto& e : a.interests()) {
@@ -1595,7 +1772,8 @@ void CreatorIndex::PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) con
   if (global == nullptr) {
     mu_.AssertReaderHeld();
     own.docs = live_;
-    for (int f = 0; f < 4; ++f) own.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
+    for (int f = 0; f < 4; ++f)
+      own.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
   }
   const CorpusStats& st = global != nullptr ? *global : own;
   const double n = static_cast<double>(std::max<int64_t>(st.docs, 1));
@@ -1604,7 +1782,7 @@ void CreatorIndex::PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) con
     c->avg_len[static_cast<size_t>(f)] = avg > 0 ? avg : 1;
   }
   for (auto& [field, term] : ScoringTerms(q)) {
-    const Posting* p = text_[static_cast<size_t>(field)]->Find(term);
+    const Posting* p = text_[static_cast<size_t>(field)].Find(term);
     if (p == nullptr) continue;
     double df = 0;
     if (global != nullptr) {
@@ -1656,14 +1834,15 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   if (absl::Status s = ValidateSearchQuery(q, options_.reference_currency); !s.ok()) return s;
   absl::ReaderMutexLock lock(&mu_);
   Compiled c;
-  if (absl::Status s = CompileLocked(q.filter, q.exclude_creator_ids, q.now, q.seeds, &c); !s.ok()) {
+  if (absl::Status s = CompileLocked(q.filter, q.exclude_creator_ids, q.now, q.seeds, &c);
+      !s.ok()) {
     return s;
   }
   // Free-text words: each must occur in bio, captions, hashtags or name.
   for (const std::string& w : Words(q.text)) {
     Compiled::Unit u;
     for (int f = 0; f < 4; ++f) {
-      const Posting* p = text_[static_cast<size_t>(f)]->Find(w);
+      const Posting* p = text_[static_cast<size_t>(f)].Find(w);
       if (p != nullptr) {
         u.any.push_back(p);
         u.size += p->size();
@@ -1691,29 +1870,59 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   for (v1::FacetField f : q.facets) {
     size_t n = 0;
     switch (f) {
-      case v1::FACET_FIELD_TIER: n = 6; break;
-      case v1::FACET_FIELD_PLATFORM: n = 11; break;
+      case v1::FACET_FIELD_TIER:
+        n = 6;
+        break;
+      case v1::FACET_FIELD_PLATFORM:
+        n = 11;
+        break;
       case v1::FACET_FIELD_COUNTRY:
-      case v1::FACET_FIELD_AUDIENCE_COUNTRY: n = countries_->vocab.bound(); break;
-      case v1::FACET_FIELD_CATEGORY: n = 32; break;
-      case v1::FACET_FIELD_LANGUAGE: n = languages_vocab_->vocab.bound(); break;
-      case v1::FACET_FIELD_GENDER: n = 4; break;
-      case v1::FACET_FIELD_ACCOUNT_TYPE: n = 5; break;
-      case v1::FACET_FIELD_CONTENT_TYPE: n = 8; break;
-      case v1::FACET_FIELD_CITY: n = cities_->vocab.bound(); break;
-      case v1::FACET_FIELD_VERIFIED: n = 2; break;
-      default: break;
+      case v1::FACET_FIELD_AUDIENCE_COUNTRY:
+        n = countries_->vocab.bound();
+        break;
+      case v1::FACET_FIELD_CATEGORY:
+        n = 32;
+        break;
+      case v1::FACET_FIELD_LANGUAGE:
+        n = languages_vocab_->vocab.bound();
+        break;
+      case v1::FACET_FIELD_GENDER:
+        n = 4;
+        break;
+      case v1::FACET_FIELD_ACCOUNT_TYPE:
+        n = 5;
+        break;
+      case v1::FACET_FIELD_CONTENT_TYPE:
+        n = 8;
+        break;
+      case v1::FACET_FIELD_CITY:
+        n = cities_->vocab.bound();
+        break;
+      case v1::FACET_FIELD_VERIFIED:
+        n = 2;
+        break;
+      default:
+        break;
     }
     col.counts.emplace_back(n, 0);
     col.missing.push_back(0);
   }
   const std::vector<float>* float_key = nullptr;
   switch (sort) {
-    case v1::SORT_FIELD_ENGAGEMENT_RATE: float_key = &floats_[kEngagement]; break;
-    case v1::SORT_FIELD_FOLLOWER_GROWTH: float_key = &floats_[kGrowth30]; break;
-    case v1::SORT_FIELD_AVG_VIEWS: float_key = &floats_[kAvgViews]; break;
-    case v1::SORT_FIELD_CREDIBILITY: float_key = &floats_[kCredibility]; break;
-    default: break;
+    case v1::SORT_FIELD_ENGAGEMENT_RATE:
+      float_key = &floats_[kEngagement];
+      break;
+    case v1::SORT_FIELD_FOLLOWER_GROWTH:
+      float_key = &floats_[kGrowth30];
+      break;
+    case v1::SORT_FIELD_AVG_VIEWS:
+      float_key = &floats_[kAvgViews];
+      break;
+    case v1::SORT_FIELD_CREDIBILITY:
+      float_key = &floats_[kCredibility];
+      break;
+    default:
+      break;
   }
   auto key_of = [&](uint32_t d, bool* known) -> double {
     *known = true;
@@ -1745,68 +1954,94 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
     if (a.known && a.key != b.key) return col.ascending ? a.key < b.key : a.key > b.key;
     return ids_.View(a.doc) < ids_.View(b.doc);
   };
-  ExecuteLocked(c, [&](uint32_t d) {
-    ++col.total;
-    for (size_t i = 0; i < col.facets.size(); ++i) {
-      std::vector<int64_t>& cnt = col.counts[i];
-      switch (col.facets[i]) {
-        case v1::FACET_FIELD_TIER:
-          if (tier_[d] != 0) { ++cnt[tier_[d]]; } else { ++col.missing[i]; }
-          break;
-        case v1::FACET_FIELD_PLATFORM:
-          if (platform_[d] != 0) { ++cnt[platform_[d]]; } else { ++col.missing[i]; }
-          break;
-        case v1::FACET_FIELD_COUNTRY:
-          if (country_[d] != 0) { ++cnt[country_[d]]; } else { ++col.missing[i]; }
-          break;
-        case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
-          const uint16_t top = audience_[d].country[0];
-          if (top != 0) { ++cnt[top]; } else { ++col.missing[i]; }
-          break;
+  auto count_facet = [&](size_t i, uint32_t d) {
+    std::vector<int64_t>& cnt = col.counts[i];
+    switch (col.facets[i]) {
+      case v1::FACET_FIELD_TIER:
+        if (tier_[d] != 0) {
+          ++cnt[tier_[d]];
+        } else {
+          ++col.missing[i];
         }
-        case v1::FACET_FIELD_CITY:
-          if (city_[d] != 0) { ++cnt[city_[d]]; } else { ++col.missing[i]; }
-          break;
-        case v1::FACET_FIELD_GENDER:
-          if (gender_[d] != 0) { ++cnt[gender_[d]]; } else { ++col.missing[i]; }
-          break;
-        case v1::FACET_FIELD_ACCOUNT_TYPE:
-          if (account_type_[d] != 0) { ++cnt[account_type_[d]]; } else { ++col.missing[i]; }
-          break;
-        case v1::FACET_FIELD_VERIFIED:
-          ++cnt[(flags_[d] & kVerified) ? 1 : 0];
-          break;
-        case v1::FACET_FIELD_CATEGORY: {
-          uint32_t m = categories_[d];
-          if (m == 0) ++col.missing[i];
-          while (m != 0) {
-            ++cnt[static_cast<size_t>(__builtin_ctz(m))];
-            m &= m - 1;
-          }
-          break;
+        break;
+      case v1::FACET_FIELD_PLATFORM:
+        if (platform_[d] != 0) {
+          ++cnt[platform_[d]];
+        } else {
+          ++col.missing[i];
         }
-        case v1::FACET_FIELD_CONTENT_TYPE: {
-          uint32_t m = content_types_[d];
-          if (m == 0) ++col.missing[i];
-          while (m != 0) {
-            ++cnt[static_cast<size_t>(__builtin_ctz(m))];
-            m &= m - 1;
-          }
-          break;
+        break;
+      case v1::FACET_FIELD_COUNTRY:
+        if (country_[d] != 0) {
+          ++cnt[country_[d]];
+        } else {
+          ++col.missing[i];
         }
-        case v1::FACET_FIELD_LANGUAGE: {
-          const auto& l = languages_[d];
-          if (l[0] == 0) ++col.missing[i];
-          for (uint16_t id : l) {
-            if (id != 0) ++cnt[id];
-          }
-          break;
+        break;
+      case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
+        const uint16_t top = audience_[d].country[0];
+        if (top != 0) {
+          ++cnt[top];
+        } else {
+          ++col.missing[i];
         }
-        default:
-          break;
+        break;
       }
+      case v1::FACET_FIELD_CITY:
+        if (city_[d] != 0) {
+          ++cnt[city_[d]];
+        } else {
+          ++col.missing[i];
+        }
+        break;
+      case v1::FACET_FIELD_GENDER:
+        if (gender_[d] != 0) {
+          ++cnt[gender_[d]];
+        } else {
+          ++col.missing[i];
+        }
+        break;
+      case v1::FACET_FIELD_ACCOUNT_TYPE:
+        if (account_type_[d] != 0) {
+          ++cnt[account_type_[d]];
+        } else {
+          ++col.missing[i];
+        }
+        break;
+      case v1::FACET_FIELD_VERIFIED:
+        ++cnt[(flags_[d] & kVerified) ? 1 : 0];
+        break;
+      case v1::FACET_FIELD_CATEGORY: {
+        uint32_t m = categories_[d];
+        if (m == 0) ++col.missing[i];
+        while (m != 0) {
+          ++cnt[static_cast<size_t>(__builtin_ctz(m))];
+          m &= m - 1;
+        }
+        break;
+      }
+      case v1::FACET_FIELD_CONTENT_TYPE: {
+        uint32_t m = content_types_[d];
+        if (m == 0) ++col.missing[i];
+        while (m != 0) {
+          ++cnt[static_cast<size_t>(__builtin_ctz(m))];
+          m &= m - 1;
+        }
+        break;
+      }
+      case v1::FACET_FIELD_LANGUAGE: {
+        const auto& l = languages_[d];
+        if (l[0] == 0) ++col.missing[i];
+        for (uint16_t id : l) {
+          if (id != 0) ++cnt[id];
+        }
+        break;
+      }
+      default:
+        break;
     }
-    if (col.k == 0) return;
+  };
+  auto push = [&](uint32_t d) {
     Collector::Entry e;
     e.doc = d;
     e.key = key_of(d, &e.known);
@@ -1818,7 +2053,132 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       col.heap.back() = e;
       std::push_heap(col.heap.begin(), col.heap.end(), before);
     }
-  });
+  };
+  // Postings of the facet's values (value 0 = no value), when the facet has
+  // them; a broad match set counts against them word-parallel.
+  auto facet_postings = [&](v1::FacetField f) -> absl::Span<const Posting> {
+    switch (f) {
+      case v1::FACET_FIELD_TIER:
+        return absl::MakeConstSpan(tier_postings_);
+      case v1::FACET_FIELD_PLATFORM:
+        return absl::MakeConstSpan(platform_postings_);
+      case v1::FACET_FIELD_GENDER:
+        return absl::MakeConstSpan(gender_postings_);
+      case v1::FACET_FIELD_ACCOUNT_TYPE:
+        return absl::MakeConstSpan(account_type_postings_);
+      case v1::FACET_FIELD_CATEGORY:
+        return absl::MakeConstSpan(category_postings_);
+      case v1::FACET_FIELD_CONTENT_TYPE:
+        return absl::MakeConstSpan(content_type_postings_);
+      case v1::FACET_FIELD_COUNTRY:
+        return absl::MakeConstSpan(countries_->postings);
+      case v1::FACET_FIELD_LANGUAGE:
+        return absl::MakeConstSpan(languages_vocab_->postings);
+      case v1::FACET_FIELD_CITY:
+        return absl::MakeConstSpan(cities_->postings);
+      default:
+        return {};
+    }
+  };
+  ExecuteLocked(
+      c,
+      [&](uint32_t d) {
+        ++col.total;
+        for (size_t i = 0; i < col.facets.size(); ++i) count_facet(i, d);
+        if (col.k > 0) push(d);
+      },
+      [&](const uint64_t* words, size_t n_words) {
+        col.total = static_cast<int64_t>(BitsCount(words, n_words));
+        for (size_t i = 0; i < col.facets.size(); ++i) {
+          absl::Span<const Posting> postings = facet_postings(col.facets[i]);
+          uint64_t posting_cost = 0;
+          for (const Posting& p : postings) posting_cost += p.dense() ? n_words : p.size();
+          if (!postings.empty() && posting_cost < static_cast<uint64_t>(col.total)) {
+            for (size_t v = 0; v < postings.size(); ++v) {
+              const Posting& p = postings[v];
+              int64_t n = 0;
+              if (p.dense()) {
+                n = static_cast<int64_t>(
+                    BitsAndCount(p.words(), words, std::min(n_words, p.word_count())));
+              } else {
+                for (uint32_t d : p.ids()) n += TestBit(words, d) ? 1 : 0;
+              }
+              if (v == 0) {
+                col.missing[i] += n;
+              } else if (v < col.counts[i].size()) {
+                col.counts[i][v] += n;
+              }
+            }
+            continue;
+          }
+          // Column pass, one loop per facet kind so the inner loop is a
+          // plain load-and-increment.
+          std::vector<int64_t>& cnt = col.counts[i];
+          auto each = [&](auto&& f) {
+            for (size_t w = 0; w < n_words; ++w) {
+              uint64_t word = words[w];
+              while (word != 0) {
+                f(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
+                word &= word - 1;
+              }
+            }
+          };
+          switch (col.facets[i]) {
+            case v1::FACET_FIELD_COUNTRY: {
+              int64_t none = 0;
+              each([&](uint32_t d) {
+                const uint16_t v = country_[d];
+                ++cnt[v];
+              });
+              std::swap(none, cnt[0]);
+              col.missing[i] += none;
+              break;
+            }
+            case v1::FACET_FIELD_CITY: {
+              int64_t none = 0;
+              each([&](uint32_t d) { ++cnt[city_[d]]; });
+              std::swap(none, cnt[0]);
+              col.missing[i] += none;
+              break;
+            }
+            case v1::FACET_FIELD_CATEGORY:
+              each([&](uint32_t d) {
+                uint32_t m = categories_[d];
+                if (m == 0) ++col.missing[i];
+                while (m != 0) {
+                  ++cnt[static_cast<size_t>(__builtin_ctz(m))];
+                  m &= m - 1;
+                }
+              });
+              break;
+            case v1::FACET_FIELD_LANGUAGE: {
+              int64_t none = 0;
+              each([&](uint32_t d) {
+                const auto& l = languages_[d];
+                none += l[0] == 0 ? 1 : 0;
+                ++cnt[l[0]];
+                ++cnt[l[1]];
+                ++cnt[l[2]];
+                ++cnt[l[3]];
+              });
+              cnt[0] = 0;
+              col.missing[i] += none;
+              break;
+            }
+            default:
+              each([&](uint32_t d) { count_facet(i, d); });
+              break;
+          }
+        }
+        if (col.k == 0) return;
+        for (size_t w = 0; w < n_words; ++w) {
+          uint64_t word = words[w];
+          while (word != 0) {
+            push(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
+            word &= word - 1;
+          }
+        }
+      });
 
   SearchPage page;
   page.total_size = col.total;
@@ -1863,18 +2223,39 @@ void CreatorIndex::FillFacetsLocked(const Collector& col, const Compiled& c,
       std::string name;
       const int iv = static_cast<int>(v);
       switch (fc.field) {
-        case v1::FACET_FIELD_TIER: name = cv1::Tier_Name(iv); break;
-        case v1::FACET_FIELD_PLATFORM: name = cv1::Platform_Name(iv); break;
+        case v1::FACET_FIELD_TIER:
+          name = cv1::Tier_Name(iv);
+          break;
+        case v1::FACET_FIELD_PLATFORM:
+          name = cv1::Platform_Name(iv);
+          break;
         case v1::FACET_FIELD_COUNTRY:
-        case v1::FACET_FIELD_AUDIENCE_COUNTRY: name = countries_->vocab.Name(static_cast<uint32_t>(v)); break;
-        case v1::FACET_FIELD_CATEGORY: name = cv1::Category_Name(iv); break;
-        case v1::FACET_FIELD_LANGUAGE: name = languages_vocab_->vocab.Name(static_cast<uint32_t>(v)); break;
-        case v1::FACET_FIELD_GENDER: name = cv1::Gender_Name(iv); break;
-        case v1::FACET_FIELD_ACCOUNT_TYPE: name = cv1::AccountType_Name(iv); break;
-        case v1::FACET_FIELD_CONTENT_TYPE: name = cv1::ContentType_Name(iv); break;
-        case v1::FACET_FIELD_CITY: name = cities_->vocab.Name(static_cast<uint32_t>(v)); break;
-        case v1::FACET_FIELD_VERIFIED: name = v == 1 ? "true" : "false"; break;
-        default: break;
+        case v1::FACET_FIELD_AUDIENCE_COUNTRY:
+          name = countries_->vocab.Name(static_cast<uint32_t>(v));
+          break;
+        case v1::FACET_FIELD_CATEGORY:
+          name = cv1::Category_Name(iv);
+          break;
+        case v1::FACET_FIELD_LANGUAGE:
+          name = languages_vocab_->vocab.Name(static_cast<uint32_t>(v));
+          break;
+        case v1::FACET_FIELD_GENDER:
+          name = cv1::Gender_Name(iv);
+          break;
+        case v1::FACET_FIELD_ACCOUNT_TYPE:
+          name = cv1::AccountType_Name(iv);
+          break;
+        case v1::FACET_FIELD_CONTENT_TYPE:
+          name = cv1::ContentType_Name(iv);
+          break;
+        case v1::FACET_FIELD_CITY:
+          name = cities_->vocab.Name(static_cast<uint32_t>(v));
+          break;
+        case v1::FACET_FIELD_VERIFIED:
+          name = v == 1 ? "true" : "false";
+          break;
+        default:
+          break;
       }
       fc.values.emplace_back(std::move(name), cnt[v]);
     }
@@ -1899,14 +2280,15 @@ absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
         absl::StrCat("seed ", q.seed_creator_id, " has no vector for this mode"));
   }
   Compiled c;
-  if (absl::Status s = CompileLocked(q.filter, q.exclude_creator_ids, q.now, q.seeds, &c); !s.ok()) {
+  if (absl::Status s = CompileLocked(q.filter, q.exclude_creator_ids, q.now, q.seeds, &c);
+      !s.ok()) {
     return s;
   }
   const int64_t seed_doc = ids_.Find(q.seed_creator_id);
   if (seed_doc >= 0) {
-    c.excluded.insert(std::lower_bound(c.excluded.begin(), c.excluded.end(),
-                                       static_cast<uint32_t>(seed_doc)),
-                      static_cast<uint32_t>(seed_doc));
+    c.excluded.insert(
+        std::lower_bound(c.excluded.begin(), c.excluded.end(), static_cast<uint32_t>(seed_doc)),
+        static_cast<uint32_t>(seed_doc));
     c.excluded.erase(std::unique(c.excluded.begin(), c.excluded.end()), c.excluded.end());
   }
   const uint64_t person = seed->person_key;
@@ -1922,7 +2304,7 @@ absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
   std::vector<Entry> heap;
   const size_t k = static_cast<size_t>(q.offset + q.limit);
   int64_t total = 0;
-  ExecuteLocked(c, [&](uint32_t d) {
+  auto one = [&](uint32_t d) {
     if (person != 0 && person_[d] == person) return;
     const SimVectors& v = vectors_[d];
     double sim;
@@ -1945,6 +2327,15 @@ absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
       std::pop_heap(heap.begin(), heap.end(), before);
       heap.back() = e;
       std::push_heap(heap.begin(), heap.end(), before);
+    }
+  };
+  ExecuteLocked(c, one, [&](const uint64_t* words, size_t n_words) {
+    for (size_t w = 0; w < n_words; ++w) {
+      uint64_t word = words[w];
+      while (word != 0) {
+        one(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
+        word &= word - 1;
+      }
     }
   });
   std::sort_heap(heap.begin(), heap.end(), before);

@@ -146,8 +146,11 @@ class CreatorIndex {
   CorpusStats CollectCorpusStats(const SearchQuery& query) const;
 
   // Drops tombstones and renumbers docs. Writes call it when tombstones pile
-  // up; blocks searches for its duration (about 0.1 s per million docs).
+  // up; blocks searches for its duration (proportional to the index size).
   void Compact();
+  // Releases growth slack in postings and columns (about 20% of the index
+  // after a bulk load); call once start-up loading is done.
+  void ShrinkToFit();
   common::v1::Tier TierOf(common::v1::Platform platform, int64_t followers) const;
 
  private:
@@ -189,17 +192,24 @@ class CreatorIndex {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CompileLocked(const common::v1::CreatorFilter& filter,
                              absl::Span<const std::string> exclude_ids, absl::Time now,
-                             const std::map<std::string, SeedVectors>& seeds,
-                             Compiled* out) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+                             const std::map<std::string, SeedVectors>& seeds, Compiled* out) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void PrepareTargetLocked(const common::v1::CampaignBrief& brief, PreparedTarget* t) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Calls emit(doc) for every live doc passing the compiled filter, in
-  // increasing doc order.
-  template <typename Emit>
-  void ExecuteLocked(Compiled& c, Emit&& emit) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Finds every live doc passing the compiled filter: a selective filter
+  // calls emit(doc) per match in increasing doc order; a broad one calls
+  // emit_bits(words, n_words) once with the match bitset.
+  template <typename Emit, typename EmitBits>
+  void ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   bool PassesResidual(const Compiled& c, uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool PassesCheck(const Compiled& c, size_t check, uint32_t doc) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The docs of `word` (docs base..base+63) that pass check `check`.
+  uint64_t CheckWord(const Compiled& c, size_t check, uint32_t base, uint64_t word) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   double RelevanceOf(Compiled& c, uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void FillFacetsLocked(const Collector& col, const Compiled& c, SearchPage* page) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -232,7 +242,7 @@ class CreatorIndex {
   std::vector<uint32_t> followers_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> content_count_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> last_post_ ABSL_GUARDED_BY(mu_);  // unix seconds, 0 = unknown
-  std::vector<int64_t> price_ ABSL_GUARDED_BY(mu_);        // micros, INT64_MIN = unknown
+  std::vector<int64_t> price_ ABSL_GUARDED_BY(mu_);       // micros, INT64_MIN = unknown
   std::array<std::vector<float>, kFloatFieldCount> floats_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> person_ ABSL_GUARDED_BY(mu_);  // StableHash64(person_id), 0 = none
   std::vector<std::array<uint8_t, 4>> field_len_ ABSL_GUARDED_BY(mu_);  // by TextField
@@ -253,13 +263,12 @@ class CreatorIndex {
   std::unique_ptr<TermIndex> languages_vocab_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<TermIndex> interests_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<TermIndex> brands_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<TermIndex> mentions_ ABSL_GUARDED_BY(mu_);
-  std::array<std::unique_ptr<TermIndex>, 4> text_ ABSL_GUARDED_BY(mu_);  // by TextField
+  TextPostings mentions_ ABSL_GUARDED_BY(mu_);
+  std::array<TextPostings, 4> text_ ABSL_GUARDED_BY(mu_);  // by TextField
 
   // Live docs per person with more than zero profiles (for also-on and
   // lookalike exclusion) and live docs without a person.
-  absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 1>> person_docs_
-      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 1>> person_docs_ ABSL_GUARDED_BY(mu_);
   int64_t no_person_live_ ABSL_GUARDED_BY(mu_) = 0;
   std::array<std::array<int64_t, 6>, 11> platform_tier_counts_ ABSL_GUARDED_BY(mu_){};
   std::array<int64_t, 4> field_len_sum_ ABSL_GUARDED_BY(mu_){};

@@ -35,6 +35,12 @@ MR_MULTIVERSION uint64_t BitsAndCount(const uint64_t* a, const uint64_t* b, size
   return c;
 }
 
+MR_MULTIVERSION int32_t DotI8(const int8_t* a, const int8_t* b, size_t n) {
+  int32_t dot = 0;
+  for (size_t i = 0; i < n; ++i) dot += int32_t{a[i]} * int32_t{b[i]};
+  return dot;
+}
+
 namespace {
 // Dense once the list would take more than a bitset (4 bytes per id against
 // universe / 8 bytes), with a floor so tiny catalogs stay sparse.
@@ -119,9 +125,12 @@ void Posting::Rebalance(uint32_t universe) {
     ToSparse();
   } else if (!dense_ && WantDense(count_, universe)) {
     ToDense(universe);
-  } else if (!dense_) {
-    data_.shrink_to_fit();
   }
+}
+
+void Posting::ShrinkToFit() {
+  data_.shrink_to_fit();
+  bits_.shrink_to_fit();
 }
 
 void Posting::Remap(const std::vector<uint32_t>& remap, uint32_t new_universe) {
@@ -140,6 +149,15 @@ void Posting::Remap(const std::vector<uint32_t>& remap, uint32_t new_universe) {
   std::vector<uint64_t>().swap(bits_);
   dense_ = false;
   Rebalance(new_universe);
+}
+
+size_t TextPostings::MemoryBytes() const {
+  size_t bytes = map_.capacity() * (sizeof(std::pair<std::string, Posting>) + 1);
+  for (const auto& [s, p] : map_) {
+    if (s.capacity() > 15) bytes += s.capacity() + 1;
+    bytes += p.MemoryBytes();
+  }
+  return bytes;
 }
 
 size_t Vocabulary::MemoryBytes() const {

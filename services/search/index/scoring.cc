@@ -57,8 +57,10 @@ SimVectors BuildSimVectors(const cv1::Creator& c) {
   std::array<double, 12> buckets{};
   double bucket_norm = 0;
   for (const std::string& h : c.content().hashtags()) buckets[HashOf(NormalizeTag(h)) % 12] += 1;
+  std::string scratch;
   for (const std::string& k : c.content().caption_keywords()) {
-    for (const std::string& w : Words(k)) buckets[HashOf(w) % 12] += 1;
+    ForEachWord(k, &scratch,
+                [&](absl::string_view w) { buckets[StableHash(w.data(), w.size()) % 12] += 1; });
   }
   for (double b : buckets) bucket_norm += b * b;
   if (bucket_norm > 0) {

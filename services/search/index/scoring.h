@@ -12,6 +12,7 @@
 
 #include "microreach/common/v1/creator.pb.h"
 #include "microreach/common/v1/types.pb.h"
+#include "services/search/index/posting.h"
 
 namespace microreach::search {
 
@@ -36,7 +37,7 @@ inline constexpr int kAudBrands = 10;
 // Marks an absent gender or age band (a listed band may have share 0).
 inline constexpr uint8_t kAbsentShare = 0xFF;
 
-// Each creator's audience, 180 bytes. Ids come from the index vocabularies
+// Each creator's audience, 184 bytes. Ids come from the index vocabularies
 // (0 = empty slot); shares are QuantizeShare values.
 struct AudienceBlock {
   uint16_t country[kAudCountries];
@@ -74,8 +75,7 @@ template <size_t N>
 inline double Cosine(const std::array<int8_t, N>& a, float na, const std::array<int8_t, N>& b,
                      float nb) {
   if (na == 0 || nb == 0) return 0;
-  int32_t dot = 0;
-  for (size_t i = 0; i < N; ++i) dot += int32_t{a[i]} * int32_t{b[i]};
+  const int32_t dot = DotI8(a.data(), b.data(), N);
   return static_cast<double>(dot) / (static_cast<double>(na) * static_cast<double>(nb));
 }
 

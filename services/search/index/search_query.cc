@@ -93,7 +93,8 @@ void CheckDoubleRange(const cv1::DoubleRange& r, const std::string& path, double
       ok = false;
     }
   }
-  if (ok && r.has_min() && r.has_max() && r.min() > r.max()) v->Add(path + ".min", "must be <= max");
+  if (ok && r.has_min() && r.has_max() && r.min() > r.max())
+    v->Add(path + ".min", "must be <= max");
 }
 
 void CheckShare(double x, const std::string& path, FieldViolations* v) {
@@ -163,8 +164,7 @@ void CheckFilter(const cv1::CreatorFilter& f, absl::string_view currency, FieldV
   CheckEnumSet(c.account_types(), pc + ".account_types", cv1::AccountType_IsValid, v);
   CheckEnumSet(c.categories(), pc + ".categories", cv1::Category_IsValid, v);
   CheckStringSet(c.interests(), pc + ".interests", v);
-  if (c.has_posted_within_days() &&
-      (c.posted_within_days() < 1 || c.posted_within_days() > 3650)) {
+  if (c.has_posted_within_days() && (c.posted_within_days() < 1 || c.posted_within_days() > 3650)) {
     v->Add(pc + ".posted_within_days", "must be between 1 and 3650");
   }
   CheckInt64Range(c.content_count(), pc + ".content_count", v);
@@ -197,8 +197,7 @@ void CheckFilter(const cv1::CreatorFilter& f, absl::string_view currency, FieldV
   CheckDoubleRange(p.posts_per_week(), pp + ".posts_per_week", 0, kNone, v);
   CheckDoubleRange(p.audience_credibility(), pp + ".audience_credibility", 0, 1, v);
   CheckDoubleRange(p.audience_quality_score(), pp + ".audience_quality_score", 0, 100, v);
-  CheckDoubleRange(p.sponsored_engagement_ratio(), pp + ".sponsored_engagement_ratio", 0, kNone,
-                   v);
+  CheckDoubleRange(p.sponsored_engagement_ratio(), pp + ".sponsored_engagement_ratio", 0, kNone, v);
 
   const auto& a = f.audience();
   const std::string pa = "filter.audience";
@@ -474,8 +473,7 @@ SimilarPage MergeSimilarPages(absl::Span<const SimilarPage> pages, const Similar
     all.insert(all.end(), p.hits.begin(), p.hits.end());
   }
   std::sort(all.begin(), all.end(), [](const SimilarHit& a, const SimilarHit& b) {
-    return a.similarity != b.similarity ? a.similarity > b.similarity
-                                        : a.creator_id < b.creator_id;
+    return a.similarity != b.similarity ? a.similarity > b.similarity : a.creator_id < b.creator_id;
   });
   const size_t begin = std::min(all.size(), static_cast<size_t>(query.offset));
   const size_t end = std::min(all.size(), begin + static_cast<size_t>(std::max(query.limit, 0)));

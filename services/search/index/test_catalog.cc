@@ -30,10 +30,16 @@ cv1::Creator RandomCreator(Rng& r, uint32_t id, const CatalogShape& s, int64_t n
   c.set_creator_id(absl::StrCat("c", id));
   c.set_platform(static_cast<cv1::Platform>(1 + r.Skewed(10)));
   c.set_handle(absl::StrCat("user.", Word("h", r.Uniform(s.bio_words)), id));
-  c.set_display_name(absl::StrCat(Word("name", r.Skewed(s.bio_words)), " ", Word("w", r.Skewed(s.bio_words))));
-  if (r.Chance(0.7)) c.set_person_id(absl::StrCat("p", r.Uniform(std::max<uint32_t>(1, (id + 1) / s.persons_divisor + 1))));
-  if (r.Chance(0.9)) c.set_country_code(r.Chance(0.1) ? absl::AsciiStrToLower(CountryCode(r.Skewed(s.countries))) : CountryCode(r.Skewed(s.countries)));
-  if (r.Chance(0.7)) c.set_city(r.Chance(0.2) ? Word("City", r.Skewed(s.cities)) : Word("city", r.Skewed(s.cities)));
+  c.set_display_name(
+      absl::StrCat(Word("name", r.Skewed(s.bio_words)), " ", Word("w", r.Skewed(s.bio_words))));
+  if (r.Chance(0.7))
+    c.set_person_id(
+        absl::StrCat("p", r.Uniform(std::max<uint32_t>(1, (id + 1) / s.persons_divisor + 1))));
+  if (r.Chance(0.9))
+    c.set_country_code(r.Chance(0.1) ? absl::AsciiStrToLower(CountryCode(r.Skewed(s.countries)))
+                                     : CountryCode(r.Skewed(s.countries)));
+  if (r.Chance(0.7))
+    c.set_city(r.Chance(0.2) ? Word("City", r.Skewed(s.cities)) : Word("city", r.Skewed(s.cities)));
   const int n_lang = static_cast<int>(r.Uniform(6));
   for (int i = 0; i < n_lang; ++i) c.add_language_codes(Word("l", r.Skewed(s.languages)));
   c.set_gender(static_cast<cv1::Gender>(r.Uniform(4)));
@@ -67,21 +73,25 @@ cv1::Creator RandomCreator(Rng& r, uint32_t id, const CatalogShape& s, int64_t n
     if (r.Chance(0.85)) setter(v);
   };
   const double f = static_cast<double>(st->followers()) + 1;
-  opt([&](double v) { st->set_engagement_rate(v); }, s.small_followers && r.Chance(0.2) ? 0.03 : 0.002 + 0.1 * r.Unit() * r.Unit());
+  opt([&](double v) { st->set_engagement_rate(v); },
+      s.small_followers && r.Chance(0.2) ? 0.03 : 0.002 + 0.1 * r.Unit() * r.Unit());
   st->set_likes_hidden(r.Chance(0.05));
   opt([&](double v) { st->set_avg_likes(v); }, f * 0.03 * r.Unit());
   opt([&](double v) { st->set_avg_comments(v); }, f * 0.002 * r.Unit());
   opt([&](double v) { st->set_avg_shares(v); }, f * 0.001 * r.Unit());
   opt([&](double v) { st->set_avg_saves(v); }, f * 0.001 * r.Unit());
-  opt([&](double v) { st->set_avg_views(v); }, s.small_followers && r.Chance(0.2) ? 1000.0 : f * 0.5 * r.Unit());
+  opt([&](double v) { st->set_avg_views(v); },
+      s.small_followers && r.Chance(0.2) ? 1000.0 : f * 0.5 * r.Unit());
   opt([&](double v) { st->set_follower_growth_30d(v); }, -0.05 + 0.2 * r.Unit() * r.Unit());
   opt([&](double v) { st->set_follower_growth_90d(v); }, -0.1 + 0.4 * r.Unit() * r.Unit());
   opt([&](double v) { st->set_posts_per_week(v); }, 14 * r.Unit());
-  opt([&](double v) { st->set_sponsored_post_share(v); }, r.Chance(0.3) ? 0.0 : 0.01 + 0.5 * r.Unit());
+  opt([&](double v) { st->set_sponsored_post_share(v); },
+      r.Chance(0.3) ? 0.0 : 0.01 + 0.5 * r.Unit());
   opt([&](double v) { st->set_sponsored_engagement_ratio(v); }, 2 * r.Unit());
   if (r.Chance(0.8)) {
     st->mutable_estimated_price()->set_currency_code(r.Chance(0.05) ? "EUR" : "USD");
-    st->mutable_estimated_price()->set_amount_micros(static_cast<int64_t>(f * 10000 * (0.5 + r.Unit())) / 1000000 * 1000000);
+    st->mutable_estimated_price()->set_amount_micros(
+        static_cast<int64_t>(f * 10000 * (0.5 + r.Unit())) / 1000000 * 1000000);
   }
 
   auto* a = c.mutable_audience();
@@ -153,14 +163,18 @@ cv1::Creator RandomCreator(Rng& r, uint32_t id, const CatalogShape& s, int64_t n
     ct->add_hashtags(absl::StrCat(r.Chance(0.2) ? "#" : "", Word("t", r.Skewed(s.hashtags))));
   }
   const int nm = static_cast<int>(r.Uniform(4));
-  for (int i = 0; i < nm; ++i) ct->add_mentions(absl::StrCat(r.Chance(0.3) ? "@" : "", Word("m", r.Skewed(s.mentions))));
+  for (int i = 0; i < nm; ++i)
+    ct->add_mentions(absl::StrCat(r.Chance(0.3) ? "@" : "", Word("m", r.Skewed(s.mentions))));
   const int nbr = static_cast<int>(r.Uniform(4));
   for (int i = 0; i < nbr; ++i) ct->add_brands(Word("b", r.Skewed(s.brands)));
   const int nt = static_cast<int>(r.Uniform(4));
-  for (int i = 0; i < nt; ++i) ct->add_content_types(static_cast<cv1::ContentType>(1 + r.Uniform(5)));
-  if (r.Chance(0.8)) ct->mutable_last_post_time()->set_seconds(now - static_cast<int64_t>(r.Uniform(400 * 86400)));
+  for (int i = 0; i < nt; ++i)
+    ct->add_content_types(static_cast<cv1::ContentType>(1 + r.Uniform(5)));
+  if (r.Chance(0.8))
+    ct->mutable_last_post_time()->set_seconds(now - static_cast<int64_t>(r.Uniform(400 * 86400)));
   const int nf = r.Chance(0.8) ? 0 : 1 + static_cast<int>(r.Uniform(2));
-  for (int i = 0; i < nf; ++i) c.add_brand_safety_flags(static_cast<cv1::BrandSafetyFlag>(1 + r.Uniform(13)));
+  for (int i = 0; i < nf; ++i)
+    c.add_brand_safety_flags(static_cast<cv1::BrandSafetyFlag>(1 + r.Uniform(13)));
   return c;
 }
 
