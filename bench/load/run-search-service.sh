@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Measures the search service end to end on this machine: UpsertCreators
+# throughput into an empty SQLite store, then GetCreator through gRPC with a
+# warm Redis cache, the load generator running on the same machine.
+#   bench/load/run-search-service.sh [build-dir] [creators]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${1:-$root/build/release}"
+creators="${2:-200000}"
+work="$(mktemp -d)"
+pids=()
+cleanup() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+redis_port=$(free_port); grpc_port=$(free_port); metrics_port=$(free_port)
+token="bench-token-0123456789abcdef"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  --logfile "$work/redis.log" --maxmemory 4gb &
+pids+=($!)
+"$build/services/search/microreach-search" --grpc_address="127.0.0.1:$grpc_port" \
+  --metrics_address="127.0.0.1:$metrics_port" --redis_address="127.0.0.1:$redis_port" \
+  --data_dir="$work" --auth_tokens="$token=bench" --drain=0s 2>"$work/search.log" &
+pids+=($!)
+"$build/tools/probe/microreach-probe" health --address="127.0.0.1:$grpc_port" --wait=60s >/dev/null
+"$build/tools/catalog_gen/microreach-catalog-gen" --count="$creators" --seed=11 \
+  --format=binary --output="$work/catalog.pb" 2>/dev/null
+load="$build/bench/load/search_load"
+echo "creators: $creators"
+"$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" --mode=upsert
+for c in 16 64; do
+  "$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" \
+    --mode=get --concurrency="$c" --duration=10s
+done
