@@ -32,11 +32,20 @@ uint32_t ClampU32(int64_t v) {
 void AppendCopyEscaped(std::string_view s, std::string* out) {
   for (char c : s) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\t': out->append("\\t"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      default: out->push_back(c);
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -376,7 +385,8 @@ void AppendCopyRow(const cv1::Creator& c, const search::CreatorIndex& index, std
     row.IntArrayWithNulls(g);
     std::vector<int> ages(6, -1);
     for (const auto& e : a.age_bands()) {
-      if (e.age_band() >= 1 && e.age_band() <= 6 && ages[static_cast<size_t>(e.age_band() - 1)] < 0) {
+      if (e.age_band() >= 1 && e.age_band() <= 6 &&
+          ages[static_cast<size_t>(e.age_band() - 1)] < 0) {
         ages[static_cast<size_t>(e.age_band() - 1)] = search::QuantizeShare(e.share());
       }
     }
@@ -399,8 +409,7 @@ void AppendCopyRow(const cv1::Creator& c, const search::CreatorIndex& index, std
     if (!n.empty()) brands.insert(std::move(n));
   }
   std::string scratch;
-  search::ForEachWord(c.content().bio(), &scratch,
-                      [&](absl::string_view w) { bio.emplace(w); });
+  search::ForEachWord(c.content().bio(), &scratch, [&](absl::string_view w) { bio.emplace(w); });
   for (const std::string& k : c.content().caption_keywords()) {
     search::ForEachWord(k, &scratch, [&](absl::string_view w) { caption.emplace(w); });
   }
@@ -454,7 +463,8 @@ std::vector<std::string> IndexSql() {
       "CREATE INDEX creators_country_tier_er ON creators (country, tier, er)",
       // Correlated columns: city depends on country, tier on followers and
       // platform, engagement on tier.
-      "CREATE STATISTICS creators_geo (dependencies, ndistinct, mcv) ON country, city FROM creators",
+      "CREATE STATISTICS creators_geo (dependencies, ndistinct, mcv) ON country, city FROM "
+      "creators",
       "CREATE STATISTICS creators_size (dependencies, ndistinct, mcv) ON platform, tier, country "
       "FROM creators",
       "CREATE STATISTICS creators_kind (dependencies, mcv) ON account_type, gender, verified, "

@@ -112,8 +112,7 @@ std::vector<MixQuery> BuyerMix(absl::Time now) {
   }
   {
     MixQuery m = Make("medium_audience_de_young", "medium",
-                      "Audience >= 30% in DE and >= 50% aged 18-34, ER >= 2%, by credibility",
-                      now);
+                      "Audience >= 30% in DE and >= 50% aged 18-34, ER >= 2%, by credibility", now);
     auto* au = m.query.filter.mutable_audience();
     au->mutable_countries()->add_include("DE");
     au->mutable_countries()->set_min_share(0.3);
@@ -180,15 +179,15 @@ std::vector<MixQuery> BuyerMix(absl::Time now) {
                       "content, by ER",
                       now);
     auto* cr = m.query.filter.mutable_creator();
-    Add(cr->mutable_platforms()->mutable_include(), cv1::PLATFORM_INSTAGRAM,
-        cv1::PLATFORM_TIKTOK, cv1::PLATFORM_YOUTUBE);
+    Add(cr->mutable_platforms()->mutable_include(), cv1::PLATFORM_INSTAGRAM, cv1::PLATFORM_TIKTOK,
+        cv1::PLATFORM_YOUTUBE);
     cr->mutable_platforms()->add_exclude(cv1::PLATFORM_X);
     cr->mutable_followers()->set_min(5'000);
     cr->mutable_followers()->set_max(2'000'000);
     Add(cr->mutable_tiers()->mutable_include(), cv1::TIER_NANO, cv1::TIER_MICRO, cv1::TIER_MACRO,
         cv1::TIER_COUNTRY);
-    Add(cr->mutable_countries()->mutable_include(), "US", "GB", "CA", "AU", "DE", "FR", "ES",
-        "IT", "NL");
+    Add(cr->mutable_countries()->mutable_include(), "US", "GB", "CA", "AU", "DE", "FR", "ES", "IT",
+        "NL");
     cr->mutable_cities()->add_exclude("Las Vegas");
     Add(cr->mutable_languages()->mutable_include(), "en", "de", "fr", "es", "it", "nl");
     cr->mutable_genders()->add_include(cv1::GENDER_FEMALE);
@@ -222,8 +221,8 @@ std::vector<MixQuery> BuyerMix(absl::Time now) {
     pf->mutable_audience_credibility()->set_min(0.6);
     pf->mutable_audience_quality_score()->set_min(30);
     auto* au = m.query.filter.mutable_audience();
-    Add(au->mutable_countries()->mutable_include(), "US", "GB", "DE", "FR", "ES", "IT", "CA",
-        "AU", "NL");
+    Add(au->mutable_countries()->mutable_include(), "US", "GB", "DE", "FR", "ES", "IT", "CA", "AU",
+        "NL");
     au->mutable_countries()->set_min_share(0.10);
     au->mutable_countries()->add_exclude("ID");
     au->mutable_countries()->set_max_excluded_share(0.30);
@@ -254,9 +253,9 @@ std::vector<MixQuery> BuyerMix(absl::Time now) {
     mix.push_back(std::move(m));
   }
   {
-    MixQuery m = Make("deep_page_food_travel", "deep_page",
-                      "Instagram food or travel, ER >= 1%, page 21 (offset 1000), by followers",
-                      now);
+    MixQuery m =
+        Make("deep_page_food_travel", "deep_page",
+             "Instagram food or travel, ER >= 1%, page 21 (offset 1000), by followers", now);
     m.query.filter.mutable_creator()->mutable_platforms()->add_include(cv1::PLATFORM_INSTAGRAM);
     m.query.filter.mutable_creator()->mutable_categories()->add_include(cv1::CATEGORY_FOOD);
     m.query.filter.mutable_creator()->mutable_categories()->add_include(cv1::CATEGORY_TRAVEL);

@@ -97,8 +97,8 @@ int64_t RssBytes() {
 }
 
 // Generates creators [start, start + n) with `threads` threads.
-void GenerateBatch(const catalog_gen::CatalogGenerator& gen, uint64_t start, size_t n,
-                   int threads, std::vector<cv1::Creator>* out) {
+void GenerateBatch(const catalog_gen::CatalogGenerator& gen, uint64_t start, size_t n, int threads,
+                   std::vector<cv1::Creator>* out) {
   out->resize(n);
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
@@ -160,9 +160,9 @@ class Pg {
   std::string Explain(const std::string& sql, const std::vector<std::string>& params) {
     std::vector<const char*> values;
     for (const std::string& p : params) values.push_back(p.c_str());
-    PGresult* r = PQexecParams(conn_, absl::StrCat("EXPLAIN (ANALYZE, BUFFERS) ", sql).c_str(),
-                               static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                               nullptr, 0);
+    PGresult* r =
+        PQexecParams(conn_, absl::StrCat("EXPLAIN (ANALYZE, BUFFERS) ", sql).c_str(),
+                     static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
     std::string out;
     if (PQresultStatus(r) == PGRES_TUPLES_OK) {
       for (int i = 0; i < PQntuples(r); ++i) absl::StrAppend(&out, PQgetvalue(r, i, 0), "\n");
@@ -202,8 +202,8 @@ PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
     pg.Exec("BEGIN");
     for (const std::string& s : SchemaSql()) pg.Exec(s);
     {
-      PGresult* r = PQexec(pg.get(), absl::StrCat("COPY creators (", CopyColumns(),
-                                                  ") FROM STDIN").c_str());
+      PGresult* r =
+          PQexec(pg.get(), absl::StrCat("COPY creators (", CopyColumns(), ") FROM STDIN").c_str());
       if (PQresultStatus(r) != PGRES_COPY_IN) {
         Die(absl::StrCat("COPY: ", PQerrorMessage(pg.get())));
       }
@@ -226,8 +226,7 @@ PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
           std::string& buf = bufs[static_cast<size_t>(t)];
           std::vector<cv1::Creator>& creators = scratch[static_cast<size_t>(t)];
           buf.clear();
-          GenerateBatch(gen, static_cast<uint64_t>(lo), static_cast<size_t>(hi - lo), 1,
-                        &creators);
+          GenerateBatch(gen, static_cast<uint64_t>(lo), static_cast<size_t>(hi - lo), 1, &creators);
           for (const cv1::Creator& c : creators) AppendCopyRow(c, index, &buf);
         });
       }
@@ -241,8 +240,7 @@ PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
         }
       }
       if ((start / batch_size) % 10 == 9) {
-        std::printf("postgres: copied %lld rows (%.0f rows/s)\n",
-                    static_cast<long long>(start + m),
+        std::printf("postgres: copied %lld rows (%.0f rows/s)\n", static_cast<long long>(start + m),
                     static_cast<double>(start + m) / Seconds(Clock::now() - t0));
         std::fflush(stdout);
       }
@@ -362,16 +360,16 @@ std::string Compare(const Result& index, const Result& pg) {
     }
   }
   if (index.facets.size() != pg.facets.size()) {
-    absl::StrAppend(&out, "  facets: index ", index.facets.size(), " postgres ",
-                    pg.facets.size(), "\n");
+    absl::StrAppend(&out, "  facets: index ", index.facets.size(), " postgres ", pg.facets.size(),
+                    "\n");
   } else {
     for (size_t i = 0; i < index.facets.size(); ++i) {
       const auto& a = index.facets[i];
       const auto& b = pg.facets[i];
       if (a.values != b.values || a.missing != b.missing) {
-        absl::StrAppend(&out, "  facet ", sv1::FacetField_Name(a.field), ": missing ",
-                        a.missing, " vs ", b.missing, "; values ", a.values.size(), " vs ",
-                        b.values.size(), "\n");
+        absl::StrAppend(&out, "  facet ", sv1::FacetField_Name(a.field), ": missing ", a.missing,
+                        " vs ", b.missing, "; values ", a.values.size(), " vs ", b.values.size(),
+                        "\n");
         for (size_t j = 0; j < std::max(a.values.size(), b.values.size()) && j < 50; ++j) {
           const std::string x =
               j < a.values.size() ? absl::StrCat(a.values[j].first, "=", a.values[j].second) : "-";
@@ -437,8 +435,7 @@ int Main() {
     for (int64_t start = 0; start < n; start += batch_size) {
       const size_t m = static_cast<size_t>(std::min(batch_size, n - start));
       const Clock::time_point t0 = Clock::now();
-      GenerateBatch(gen, static_cast<uint64_t>(start), m, absl::GetFlag(FLAGS_gen_threads),
-                    &batch);
+      GenerateBatch(gen, static_cast<uint64_t>(start), m, absl::GetFlag(FLAGS_gen_threads), &batch);
       const Clock::time_point t1 = Clock::now();
       const size_t applied = index.BulkLoad(batch);
       const Clock::time_point t2 = Clock::now();
@@ -456,14 +453,16 @@ int Main() {
   const int64_t rss1 = RssBytes();
   const size_t mem = index.MemoryBytes();
   const double rate = static_cast<double>(n) / load_s;
-  std::printf("index: BulkLoad %lld creators in %.2f s = %.0f creators/s (generation %.2f s "
-              "extra)\n",
-              static_cast<long long>(n), load_s, rate, gen_s);
-  std::printf("index: RSS %.0f MB -> %.0f MB = %.0f bytes/creator; MemoryBytes %.0f MB = %.0f "
-              "bytes/creator\n",
-              static_cast<double>(rss0) / 1e6, static_cast<double>(rss1) / 1e6,
-              static_cast<double>(rss1 - rss0) / static_cast<double>(n),
-              static_cast<double>(mem) / 1e6, static_cast<double>(mem) / static_cast<double>(n));
+  std::printf(
+      "index: BulkLoad %lld creators in %.2f s = %.0f creators/s (generation %.2f s "
+      "extra)\n",
+      static_cast<long long>(n), load_s, rate, gen_s);
+  std::printf(
+      "index: RSS %.0f MB -> %.0f MB = %.0f bytes/creator; MemoryBytes %.0f MB = %.0f "
+      "bytes/creator\n",
+      static_cast<double>(rss0) / 1e6, static_cast<double>(rss1) / 1e6,
+      static_cast<double>(rss1 - rss0) / static_cast<double>(n), static_cast<double>(mem) / 1e6,
+      static_cast<double>(mem) / static_cast<double>(n));
   std::fflush(stdout);
 
   // 2. PostgreSQL.
@@ -516,7 +515,8 @@ int Main() {
   // 3. The mix: translate, prepare, check.
   std::vector<PreparedQuery> queries;
   for (MixQuery& m : BuyerMix(now)) {
-    if (!absl::GetFlag(FLAGS_only).empty() && !absl::StrContains(m.name, absl::GetFlag(FLAGS_only))) {
+    if (!absl::GetFlag(FLAGS_only).empty() &&
+        !absl::StrContains(m.name, absl::GetFlag(FLAGS_only))) {
       continue;
     }
     PreparedQuery pq;
@@ -557,17 +557,17 @@ int Main() {
         std::fprintf(stderr, "MISMATCH in %s:\n%s", q.mix.name.c_str(), diff.c_str());
       }
     }
-    std::printf("| %s | %s | %d | %lld | %zu ids | %s |\n", q.mix.name.c_str(),
-                q.mix.type.c_str(), CountFilters(q.mix.query), static_cast<long long>(ir.total),
-                ir.ids.size(), verdict.c_str());
+    std::printf("| %s | %s | %d | %lld | %zu ids | %s |\n", q.mix.name.c_str(), q.mix.type.c_str(),
+                CountFilters(q.mix.query), static_cast<long long>(ir.total), ir.ids.size(),
+                verdict.c_str());
     std::fflush(stdout);
     if (pg != nullptr && absl::GetFlag(FLAGS_explain)) {
-      std::printf("```\n-- %s: %s\n%s%s```\n", q.mix.name.c_str(),
-                  q.sql.facets.empty() ? "count" : "facets",
-                  pg->Explain(q.sql.facets.empty() ? q.sql.count_sql : q.sql.facet_sql,
-                              q.sql.params)
-                      .c_str(),
-                  pg->Explain(q.sql.page_sql, q.sql.page_params).c_str());
+      std::printf(
+          "```\n-- %s: %s\n%s%s```\n", q.mix.name.c_str(),
+          q.sql.facets.empty() ? "count" : "facets",
+          pg->Explain(q.sql.facets.empty() ? q.sql.count_sql : q.sql.facet_sql, q.sql.params)
+              .c_str(),
+          pg->Explain(q.sql.page_sql, q.sql.page_params).c_str());
     }
   }
   if (mismatches > 0) {
@@ -581,8 +581,9 @@ int Main() {
   const int pg_reps = absl::GetFlag(FLAGS_pg_reps);
   std::map<std::string, std::pair<Samples, Samples>> by_type;
   Samples all_index, all_pg;
-  std::printf("\n| query | type | index p50 ms | index p99 ms | postgres p50 ms | postgres p99 ms "
-              "| ratio of medians |\n");
+  std::printf(
+      "\n| query | type | index p50 ms | index p99 ms | postgres p50 ms | postgres p99 ms "
+      "| ratio of medians |\n");
   std::printf("|---|---|---:|---:|---:|---:|---:|\n");
   for (PreparedQuery& q : queries) {
     Samples is, ps;
@@ -610,8 +611,9 @@ int Main() {
     all_index.Append(is);
     all_pg.Append(ps);
   }
-  std::printf("\n| type | index p50 ms | index p99 ms | postgres p50 ms | postgres p99 ms | ratio "
-              "of medians |\n");
+  std::printf(
+      "\n| type | index p50 ms | index p99 ms | postgres p50 ms | postgres p99 ms | ratio "
+      "of medians |\n");
   std::printf("|---|---:|---:|---:|---:|---:|\n");
   for (const auto& [type, s] : by_type) {
     std::printf("| %s | %s | %s | %s | %s | %s |\n", type.c_str(), Ms(s.first.Pct(50)).c_str(),

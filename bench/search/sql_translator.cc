@@ -201,13 +201,12 @@ void AudienceShare(Builder& b, const char* col, const cv1::AudienceShareFilter& 
       if (a.aggregation() == cv1::SHARE_AGGREGATION_SUM) {
         std::vector<std::string> terms;
         for (const std::string& s : shares) terms.push_back(absl::StrCat("coalesce(", s, ", 0)"));
-        b.And(absl::StrCat("(", col, " ?| ", keys, " AND ", absl::StrJoin(terms, " + "),
-                           " >= ", q, ")"));
+        b.And(absl::StrCat("(", col, " ?| ", keys, " AND ", absl::StrJoin(terms, " + "), " >= ", q,
+                           ")"));
       } else {
         std::vector<std::string> terms;
         for (const std::string& s : shares) terms.push_back(absl::StrCat(s, " >= ", q));
-        b.And(absl::StrCat("(", col, " ?| ", keys, " AND (", absl::StrJoin(terms, " OR "),
-                           "))"));
+        b.And(absl::StrCat("(", col, " ?| ", keys, " AND (", absl::StrJoin(terms, " OR "), "))"));
       }
     }
   }
@@ -215,8 +214,8 @@ void AudienceShare(Builder& b, const char* col, const cv1::AudienceShareFilter& 
     if (max_zero) {
       b.And(absl::StrCat("NOT (", col, " ? ", b.Param(v, "text"), ")"));
     } else {
-      b.And(absl::StrCat("coalesce((", col, " ->> ", b.Param(v, "text"), ")::int, 0) <= ",
-                         b.Param(absl::StrCat(max_q), "int")));
+      b.And(absl::StrCat("coalesce((", col, " ->> ", b.Param(v, "text"),
+                         ")::int, 0) <= ", b.Param(absl::StrCat(max_q), "int")));
     }
   }
 }
@@ -245,8 +244,8 @@ void AudienceEnum(Builder& b, const char* col, const F& a, int n) {
         sum.push_back(absl::StrCat("coalesce(", col, "[", v, "], 0)"));
         present.push_back(absl::StrCat(col, "[", v, "] IS NOT NULL"));
       }
-      b.And(absl::StrCat("(", absl::StrJoin(sum, " + "), " >= ",
-                         b.Param(absl::StrCat(min_q), "int"), " AND (",
+      b.And(absl::StrCat("(", absl::StrJoin(sum, " + "),
+                         " >= ", b.Param(absl::StrCat(min_q), "int"), " AND (",
                          absl::StrJoin(present, " OR "), "))"));
     } else {
       const std::string q = b.Param(absl::StrCat(min_q), "int");
@@ -259,21 +258,28 @@ void AudienceEnum(Builder& b, const char* col, const F& a, int n) {
     if (max_zero) {
       b.And(absl::StrCat(col, "[", v, "] IS NULL"));
     } else {
-      b.And(absl::StrCat("coalesce(", col, "[", v, "], 0) <= ",
-                         b.Param(absl::StrCat(max_q), "int")));
+      b.And(
+          absl::StrCat("coalesce(", col, "[", v, "], 0) <= ", b.Param(absl::StrCat(max_q), "int")));
     }
   }
 }
 
 const char* SortColumn(sv1::SortField f) {
   switch (f) {
-    case sv1::SORT_FIELD_FOLLOWERS: return "followers";
-    case sv1::SORT_FIELD_ENGAGEMENT_RATE: return "er";
-    case sv1::SORT_FIELD_FOLLOWER_GROWTH: return "growth_30d";
-    case sv1::SORT_FIELD_AVG_VIEWS: return "avg_views";
-    case sv1::SORT_FIELD_ESTIMATED_PRICE: return "price";
-    case sv1::SORT_FIELD_CREDIBILITY: return "credibility";
-    default: return nullptr;
+    case sv1::SORT_FIELD_FOLLOWERS:
+      return "followers";
+    case sv1::SORT_FIELD_ENGAGEMENT_RATE:
+      return "er";
+    case sv1::SORT_FIELD_FOLLOWER_GROWTH:
+      return "growth_30d";
+    case sv1::SORT_FIELD_AVG_VIEWS:
+      return "avg_views";
+    case sv1::SORT_FIELD_ESTIMATED_PRICE:
+      return "price";
+    case sv1::SORT_FIELD_CREDIBILITY:
+      return "credibility";
+    default:
+      return nullptr;
   }
 }
 
@@ -296,8 +302,9 @@ absl::StatusOr<SqlSearch> TranslateSearch(const search::SearchQuery& q) {
   }
   const char* sort_col = SortColumn(search::EffectiveSortField(q));
   if (sort_col == nullptr) {
-    return absl::UnimplementedError("relevance, audience-match and fit-score sorts are not "
-                                    "translated");
+    return absl::UnimplementedError(
+        "relevance, audience-match and fit-score sorts are not "
+        "translated");
   }
   const absl::Time now = q.now == absl::InfinitePast() ? absl::Now() : q.now;
 
@@ -320,20 +327,25 @@ absl::StatusOr<SqlSearch> TranslateSearch(const search::SearchQuery& q) {
     b.And(absl::StrCat(
         "CASE WHEN birth_year IS NOT NULL THEN ", y, " - birth_year BETWEEN ", l, " AND ", h,
         " ELSE age_band <> 0 AND (CASE age_band WHEN 1 THEN 13 WHEN 2 THEN 18 WHEN 3 THEN 25 "
-        "WHEN 4 THEN 35 WHEN 5 THEN 45 ELSE 65 END) <= ", h,
+        "WHEN 4 THEN 35 WHEN 5 THEN 45 ELSE 65 END) <= ",
+        h,
         " AND (CASE age_band WHEN 1 THEN 17 WHEN 2 THEN 24 WHEN 3 THEN 34 WHEN 4 THEN 44 "
-        "WHEN 5 THEN 64 ELSE 9223372036854775807 END) >= ", l, " END"));
+        "WHEN 5 THEN 64 ELSE 9223372036854775807 END) >= ",
+        l, " END"));
   }
   EnumSet(b, "account_type", cr.account_types(), cv1::AccountType_IsValid);
-  if (cr.has_verified()) b.And(absl::StrCat("verified = ", b.Param(cr.verified() ? "t" : "f", "boolean")));
+  if (cr.has_verified())
+    b.And(absl::StrCat("verified = ", b.Param(cr.verified() ? "t" : "f", "boolean")));
   if (cr.exclude_private()) b.And("NOT is_private");
-  if (cr.has_has_email()) b.And(absl::StrCat("has_email = ", b.Param(cr.has_email() ? "t" : "f", "boolean")));
-  if (cr.has_has_phone()) b.And(absl::StrCat("has_phone = ", b.Param(cr.has_phone() ? "t" : "f", "boolean")));
+  if (cr.has_has_email())
+    b.And(absl::StrCat("has_email = ", b.Param(cr.has_email() ? "t" : "f", "boolean")));
+  if (cr.has_has_phone())
+    b.And(absl::StrCat("has_phone = ", b.Param(cr.has_phone() ? "t" : "f", "boolean")));
   MaskSet(b, "categories", cr.categories(), cv1::Category_IsValid);
   ArrayStringSet(b, "interests", cr.interests(), NormalizeLower);
   if (cr.has_posted_within_days()) {
-    const int64_t lo = std::max<int64_t>(
-        1, absl::ToUnixSeconds(now) - int64_t{cr.posted_within_days()} * 86400);
+    const int64_t lo =
+        std::max<int64_t>(1, absl::ToUnixSeconds(now) - int64_t{cr.posted_within_days()} * 86400);
     b.And(absl::StrCat("last_post >= ", b.Param(absl::StrCat(lo), "bigint")));
   }
   IntRange(b, "content_count", cr.content_count());
@@ -415,10 +427,10 @@ absl::StatusOr<SqlSearch> TranslateSearch(const search::SearchQuery& q) {
   out.page_params.push_back(absl::StrCat(q.limit));
   out.page_params.push_back(absl::StrCat(q.offset));
   const bool asc = search::SortsAscending(q);
-  out.page_sql = absl::StrCat("SELECT creator_id FROM creators\nWHERE ", where, "\nORDER BY ",
-                              sort_col, asc ? " ASC" : " DESC", " NULLS LAST, creator_id\nLIMIT $",
-                              b.params.size() + 1, "::bigint OFFSET $", b.params.size() + 2,
-                              "::bigint");
+  out.page_sql =
+      absl::StrCat("SELECT creator_id FROM creators\nWHERE ", where, "\nORDER BY ", sort_col,
+                   asc ? " ASC" : " DESC", " NULLS LAST, creator_id\nLIMIT $", b.params.size() + 1,
+                   "::bigint OFFSET $", b.params.size() + 2, "::bigint");
   out.count_sql = absl::StrCat("SELECT count(*) FROM creators\nWHERE ", where);
   out.facets = q.facets;
   if (!q.facets.empty()) {
@@ -428,14 +440,38 @@ absl::StatusOr<SqlSearch> TranslateSearch(const search::SearchQuery& q) {
       std::string expr;
       std::string from = "m";
       switch (q.facets[i]) {
-        case sv1::FACET_FIELD_TIER: expr = "nullif(tier, 0)::text"; cols.insert("tier"); break;
-        case sv1::FACET_FIELD_PLATFORM: expr = "nullif(platform, 0)::text"; cols.insert("platform"); break;
-        case sv1::FACET_FIELD_COUNTRY: expr = "country"; cols.insert("country"); break;
-        case sv1::FACET_FIELD_AUDIENCE_COUNTRY: expr = "aud_top_country"; cols.insert("aud_top_country"); break;
-        case sv1::FACET_FIELD_CITY: expr = "city"; cols.insert("city"); break;
-        case sv1::FACET_FIELD_GENDER: expr = "nullif(gender, 0)::text"; cols.insert("gender"); break;
-        case sv1::FACET_FIELD_ACCOUNT_TYPE: expr = "nullif(account_type, 0)::text"; cols.insert("account_type"); break;
-        case sv1::FACET_FIELD_VERIFIED: expr = "verified::text"; cols.insert("verified"); break;
+        case sv1::FACET_FIELD_TIER:
+          expr = "nullif(tier, 0)::text";
+          cols.insert("tier");
+          break;
+        case sv1::FACET_FIELD_PLATFORM:
+          expr = "nullif(platform, 0)::text";
+          cols.insert("platform");
+          break;
+        case sv1::FACET_FIELD_COUNTRY:
+          expr = "country";
+          cols.insert("country");
+          break;
+        case sv1::FACET_FIELD_AUDIENCE_COUNTRY:
+          expr = "aud_top_country";
+          cols.insert("aud_top_country");
+          break;
+        case sv1::FACET_FIELD_CITY:
+          expr = "city";
+          cols.insert("city");
+          break;
+        case sv1::FACET_FIELD_GENDER:
+          expr = "nullif(gender, 0)::text";
+          cols.insert("gender");
+          break;
+        case sv1::FACET_FIELD_ACCOUNT_TYPE:
+          expr = "nullif(account_type, 0)::text";
+          cols.insert("account_type");
+          break;
+        case sv1::FACET_FIELD_VERIFIED:
+          expr = "verified::text";
+          cols.insert("verified");
+          break;
         case sv1::FACET_FIELD_CATEGORY:
           expr = "v::text";
           from = "m LEFT JOIN LATERAL unnest(m.categories) v ON true";
@@ -454,12 +490,12 @@ absl::StatusOr<SqlSearch> TranslateSearch(const search::SearchQuery& q) {
         default:
           return absl::InvalidArgumentError("unknown facet");
       }
-      parts.push_back(absl::StrCat("SELECT ", i, ", ", expr, ", count(*) FROM ", from,
-                                   " GROUP BY 2"));
+      parts.push_back(
+          absl::StrCat("SELECT ", i, ", ", expr, ", count(*) FROM ", from, " GROUP BY 2"));
     }
-    out.facet_sql = absl::StrCat("WITH m AS MATERIALIZED (SELECT ", absl::StrJoin(cols, ", "),
-                                 " FROM creators\nWHERE ", where, ")\n",
-                                 absl::StrJoin(parts, "\nUNION ALL "));
+    out.facet_sql =
+        absl::StrCat("WITH m AS MATERIALIZED (SELECT ", absl::StrJoin(cols, ", "),
+                     " FROM creators\nWHERE ", where, ")\n", absl::StrJoin(parts, "\nUNION ALL "));
   }
   return out;
 }
@@ -468,13 +504,20 @@ std::string FacetValueName(sv1::FacetField field, const std::string& v) {
   int n = 0;
   const bool numeric = absl::SimpleAtoi(v, &n);
   switch (field) {
-    case sv1::FACET_FIELD_TIER: return numeric ? cv1::Tier_Name(n) : v;
-    case sv1::FACET_FIELD_PLATFORM: return numeric ? cv1::Platform_Name(n) : v;
-    case sv1::FACET_FIELD_CATEGORY: return numeric ? cv1::Category_Name(n) : v;
-    case sv1::FACET_FIELD_GENDER: return numeric ? cv1::Gender_Name(n) : v;
-    case sv1::FACET_FIELD_ACCOUNT_TYPE: return numeric ? cv1::AccountType_Name(n) : v;
-    case sv1::FACET_FIELD_CONTENT_TYPE: return numeric ? cv1::ContentType_Name(n) : v;
-    default: return v;
+    case sv1::FACET_FIELD_TIER:
+      return numeric ? cv1::Tier_Name(n) : v;
+    case sv1::FACET_FIELD_PLATFORM:
+      return numeric ? cv1::Platform_Name(n) : v;
+    case sv1::FACET_FIELD_CATEGORY:
+      return numeric ? cv1::Category_Name(n) : v;
+    case sv1::FACET_FIELD_GENDER:
+      return numeric ? cv1::Gender_Name(n) : v;
+    case sv1::FACET_FIELD_ACCOUNT_TYPE:
+      return numeric ? cv1::AccountType_Name(n) : v;
+    case sv1::FACET_FIELD_CONTENT_TYPE:
+      return numeric ? cv1::ContentType_Name(n) : v;
+    default:
+      return v;
   }
 }
 
