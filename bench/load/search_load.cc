@@ -98,10 +98,14 @@ class Caller : public grpc::ClientUnaryReactor {
   void Start() { Next(); }
   const std::vector<int64_t>& latencies_ns() const { return latencies_ns_; }
   int64_t errors() const { return errors_; }
+  int last_error() const { return last_error_; }
 
   void OnDone(const grpc::Status& status) override {
     latencies_ns_.push_back(absl::ToInt64Nanoseconds(absl::Now() - started_));
-    if (!status.ok()) ++errors_;
+    if (!status.ok()) {
+      ++errors_;
+      last_error_ = status.error_code();
+    }
     if (absl::Now() < end_) {
       Next();
     } else {
@@ -131,6 +135,7 @@ class Caller : public grpc::ClientUnaryReactor {
   absl::Time started_;
   std::vector<int64_t> latencies_ns_;
   int64_t errors_ = 0;
+  int last_error_ = 0;
 };
 
 int Get(const std::vector<microreach::common::v1::Creator>& catalog) {
@@ -176,10 +181,14 @@ int Get(const std::vector<microreach::common::v1::Creator>& catalog) {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::vector<int64_t> all;
   int64_t errors = 0;
+  int last_error = 0;
   for (const auto& c : callers) {
     all.insert(all.end(), c->latencies_ns().begin(), c->latencies_ns().end());
     errors += c->errors();
+    if (c->errors() > 0) last_error = c->last_error();
   }
+  if (errors > 0)
+    std::printf("errors: %lld, e.g. status code %d\n", static_cast<long long>(errors), last_error);
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) {
     return all.empty() ? 0.0

@@ -43,7 +43,9 @@ ABSL_FLAG(std::string, search_address, "127.0.0.1:50051", "address of the search
 ABSL_FLAG(std::string, scoring_address, "127.0.0.1:50052", "address of the scoring service");
 ABSL_FLAG(std::string, outreach_address, "127.0.0.1:50053", "address of the outreach service");
 ABSL_FLAG(int64_t, max_message_bytes, 16 << 20, "largest gRPC message accepted or sent");
-ABSL_FLAG(int, max_threads, 64, "most threads serving synchronous RPCs at once (4..4096)");
+ABSL_FLAG(int, max_threads, 256,
+          "most threads serving synchronous RPCs at once (4..4096); calls beyond it get "
+          "RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30), "HTTP/2 keepalive ping interval");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(10), "keepalive ping ack timeout");
 ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),

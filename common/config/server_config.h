@@ -49,7 +49,7 @@ struct ServerConfig {
   // Peer service addresses (host:port), by service name.
   std::map<std::string, std::string> peers;
   int64_t max_message_bytes = 16 << 20;
-  int max_threads = 64;
+  int max_threads = 256;
   absl::Duration keepalive_time = absl::Seconds(30);
   absl::Duration keepalive_timeout = absl::Seconds(10);
   // Caps a client connection's age so long-lived gRPC channels rebalance

@@ -25,7 +25,7 @@ struct GrpcServerOptions {
   absl::Duration shutdown_timeout = absl::Seconds(10);
   // Upper bound on threads serving synchronous services (gRPC's resource
   // quota); callback services run on gRPC's own executor.
-  int max_threads = 64;
+  int max_threads = 256;
 };
 
 // Owns one grpc::Server. Services are registered before Start(); they stay
