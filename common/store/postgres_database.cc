@@ -29,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/store/sql_text.h"
 
 namespace microreach::store {
 namespace {
@@ -172,39 +173,13 @@ void ForEachCodeChar(absl::string_view sql, bool dollar_quotes, OnCode on_code) 
   }
 }
 
-absl::string_view SkipSpaceAndComments(absl::string_view s) {
-  while (!s.empty()) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(s.front()))) {
-      s.remove_prefix(1);
-    } else if (absl::StartsWith(s, "--")) {
-      const size_t eol = s.find('\n');
-      s = eol == absl::string_view::npos ? absl::string_view() : s.substr(eol + 1);
-    } else if (absl::StartsWith(s, "/*")) {
-      const size_t end = s.find("*/", 2);
-      s = end == absl::string_view::npos ? absl::string_view() : s.substr(end + 2);
-    } else {
-      break;
-    }
-  }
-  return s;
-}
+using internal::SkipSpaceAndComments;
 
-// Transaction boundaries belong to RunInTransaction; a COMMIT issued through
-// Execute() would make the rest of fn run outside any transaction.
 absl::Status RefuseTransactionControl(absl::string_view sql) {
-  const absl::string_view s = SkipSpaceAndComments(sql);
-  size_t n = 0;
-  while (n < s.size() && absl::ascii_isalpha(static_cast<unsigned char>(s[n]))) ++n;
-  const std::string word = absl::AsciiStrToUpper(s.substr(0, n));
-  for (const char* control :
-       {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"}) {
-    if (word == control) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("store: transaction control statements are managed by RunInTransaction: ",
-                       s.substr(0, 80)));
-    }
-  }
-  return absl::OkStatus();
+  if (!internal::IsTransactionControl(sql)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("store: transaction control statements are managed by RunInTransaction: ",
+                   SkipSpaceAndComments(sql).substr(0, 80)));
 }
 
 // Checks one Execute()/Query() statement: a single statement whose

@@ -24,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "common/store/sql_text.h"
 
 namespace microreach::store {
 namespace {
@@ -83,34 +84,8 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what, absl::stri
                    sqlite3_errstr(rc), ", code ", rc, ")", sql.empty() ? "" : " in: ", shown));
 }
 
-// Skips whitespace and SQL comments.
-absl::string_view SkipSpaceAndComments(absl::string_view s) {
-  while (!s.empty()) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(s.front()))) {
-      s.remove_prefix(1);
-    } else if (absl::StartsWith(s, "--")) {
-      const size_t eol = s.find('\n');
-      s = eol == absl::string_view::npos ? absl::string_view() : s.substr(eol + 1);
-    } else if (absl::StartsWith(s, "/*")) {
-      const size_t end = s.find("*/", 2);
-      s = end == absl::string_view::npos ? absl::string_view() : s.substr(end + 2);
-    } else {
-      break;
-    }
-  }
-  return s;
-}
-
-// Transaction boundaries belong to RunInTransaction; a COMMIT issued through
-// Execute() would make the rest of fn run outside any transaction.
-bool IsTransactionControl(absl::string_view sql) {
-  sql = SkipSpaceAndComments(sql);
-  size_t n = 0;
-  while (n < sql.size() && absl::ascii_isalpha(static_cast<unsigned char>(sql[n]))) ++n;
-  const std::string word = absl::AsciiStrToUpper(sql.substr(0, n));
-  return word == "BEGIN" || word == "COMMIT" || word == "END" || word == "ROLLBACK" ||
-         word == "SAVEPOINT" || word == "RELEASE";
-}
+using internal::IsTransactionControl;
+using internal::SkipSpaceAndComments;
 
 // A prepared statement plus how its SQLite parameter slots map to `$k`
 // arguments: SQLite parses `$1` as a *named* parameter and numbers slots by
