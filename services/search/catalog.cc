@@ -16,11 +16,7 @@ constexpr int kFeedPage = 5000;
 
 Catalog::Catalog(CreatorStore& store, redis::ProfileCache* cache, CatalogListener& listener,
                  TierPolicy tiers, Clock clock)
-    : store_(store),
-      cache_(cache),
-      listener_(listener),
-      tiers_(std::move(tiers)),
-      clock_(std::move(clock)) {}
+    : store_(store), cache_(cache), listener_(listener), tiers_(tiers), clock_(std::move(clock)) {}
 
 absl::Status Catalog::Load() {
   absl::MutexLock lock(&apply_mu_);

@@ -14,7 +14,6 @@ namespace {
 
 using common::v1::Creator;
 using ::testing::ElementsAre;
-using ::testing::Field;
 
 // Records what the index would receive.
 class RecordingListener : public CatalogListener {

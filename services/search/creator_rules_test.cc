@@ -9,7 +9,6 @@ namespace {
 
 using common::v1::Creator;
 using ::testing::Contains;
-using ::testing::Field;
 using ::testing::IsEmpty;
 
 Creator Valid() {

@@ -22,8 +22,6 @@ namespace {
 
 namespace cv1 = ::microreach::common::v1;
 using ::testing::ElementsAre;
-using ::testing::ElementsAreArray;
-using ::testing::UnorderedElementsAreArray;
 
 constexpr int64_t kNow = 1'750'000'000;  // 2025-06-15
 constexpr int64_t kDay = 86400;
