@@ -86,16 +86,22 @@ absl::StatusOr<std::vector<std::string>> WorkspaceMarks::Resolve(
   auto ws = workspaces_.find(workspace);
   if (ws == workspaces_.end()) return out;
   const Workspace& w = ws->second;
-  // Views into the sets, de-duplicated across the filters; copied to
-  // strings once at the end, because the index takes strings.
-  absl::flat_hash_set<absl::string_view> excluded;
+  // Views into the sets, copied to strings once at the end because the
+  // index takes strings. Each set holds distinct ids, so only a union of
+  // several needs de-duplicating.
+  const int sources = (blocklist ? 1 : 0) + (any_campaign ? 1 : 0) + (contacted ? 1 : 0) +
+                      (some_campaigns ? filter.exclude_in_campaign_ids_size() : 0);
+  const bool dedupe = sources > 1;
+  absl::flat_hash_set<absl::string_view> seen;
+  std::vector<absl::string_view> ids;
   auto add = [&](absl::string_view id, absl::string_view field) -> absl::Status {
-    if (excluded.insert(id).second && excluded.size() > limit) return TooMany(field, limit);
+    if (dedupe && !seen.insert(id).second) return absl::OkStatus();
+    ids.push_back(id);
+    if (ids.size() > limit) return TooMany(field, limit);
     return absl::OkStatus();
   };
   if (blocklist) {
     if (w.blocklisted.size() > limit) return TooMany("exclude_blocklisted", limit);
-    excluded.reserve(w.blocklisted.size());
     for (const std::string& id : w.blocklisted) {
       if (absl::Status s = add(id, "exclude_blocklisted"); !s.ok()) return s;
     }
@@ -121,8 +127,8 @@ absl::StatusOr<std::vector<std::string>> WorkspaceMarks::Resolve(
       if (absl::Status s = add(id, "exclude_contacted_within_days"); !s.ok()) return s;
     }
   }
-  out.reserve(excluded.size());
-  for (absl::string_view id : excluded) out.emplace_back(id);
+  out.reserve(ids.size());
+  for (absl::string_view id : ids) out.emplace_back(id);
   return out;
 }
 
