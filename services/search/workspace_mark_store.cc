@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status/status.h"
 #include "common/store/request_ids.h"
 #include "services/search/creator_store.h"
 
@@ -106,6 +107,10 @@ absl::StatusOr<MarkWriteResult> WorkspaceMarkStore::Write(std::string_view works
     written.clear();
     if (request_id != nullptr) {
       auto done = store::LookupRequest(txn, key, request_id->request_hash);
+      if (absl::IsFailedPrecondition(done.status())) {
+        // The API's contract (docs/api.md): a reused id is bad input.
+        return status::InvalidField("request_id", std::string(done.status().message()));
+      }
       if (!done.ok()) return done.status();
       if (done->has_value()) {
         auto first = DecodeResult(**done);

@@ -79,7 +79,8 @@ class WorkspaceMarkStore {
   // one is unchanged; every other mark gets the next marks version, in
   // order. With `request_id`, the request is recorded in the same
   // transaction and a repeat returns the first result (replayed, nothing
-  // written); the same id with another hash is kFailedPrecondition.
+  // written); the same id with another hash is kInvalidArgument naming
+  // "request_id".
   // `changes` receives the written marks.
   absl::StatusOr<MarkWriteResult> Write(std::string_view workspace_id,
                                         absl::Span<const MarkUpdate> marks,

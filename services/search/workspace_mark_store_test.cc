@@ -158,7 +158,8 @@ TEST_P(WorkspaceMarkStoreTest, RequestIdAppliesOnceAndRefusesAnotherRequest) {
 
   const MarkRequestId other{id.request_id, "hash-2"};
   r = store_->Write("acme", {Block("tiktok:b")}, &other, t0_, nullptr);
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("request_id"));
   // The same id in another workspace is another request.
   r = store_->Write("zeta", {Block("tiktok:b")}, &other, t0_, nullptr);
   ASSERT_TRUE(r.ok()) << r.status();

@@ -238,7 +238,10 @@ TEST_F(SearchWorkspaceTest, ARetryWithTheSameRequestIdAppliesOnce) {
   EXPECT_THAT(Found(Filter(true, false, {}, {})), UnorderedElementsAreArray(kEveryone));
   // The same id with another request is refused.
   grpc::Status s = Update({Mark("dora", WORKSPACE_MARK_KIND_BLOCKLISTED)}, id);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto violations = status::ViolationsOf(status::FromGrpc(s));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "request_id");
   EXPECT_THAT(Found(Filter(true, false, {}, {})), UnorderedElementsAreArray(kEveryone));
 }
 
@@ -280,6 +283,27 @@ TEST_F(SearchWorkspaceTest, BadInputNamesTheField) {
   UpdateWorkspaceCreatorMarksResponse ignored;
   EXPECT_EQ(stub_->UpdateWorkspaceCreatorMarks(ctx.get(), {}, &ignored).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SearchWorkspaceTest, MoreExclusionsThanOneSearchTakesAreRefusedNotTruncated) {
+  // 20,001 contacts in the last days: more than the 20,000 one search excludes.
+  for (int batch = 0; batch < 21; ++batch) {
+    std::vector<WorkspaceCreatorMark> marks;
+    for (int i = 0; i < 1000 && batch * 1000 + i <= 20'000; ++i) {
+      marks.push_back(Contact(absl::StrCat("bulk", batch * 1000 + i), absl::Hours(1)));
+    }
+    grpc::Status s = Update(marks);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  SearchCreatorsRequest request;
+  request.mutable_filter()->mutable_workspace()->set_exclude_contacted_within_days(7);
+  SearchCreatorsResponse response;
+  auto ctx = Context();
+  grpc::Status s = stub_->SearchCreators(ctx.get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("filter.workspace.exclude_contacted_within_days"));
+  // The other filters of the workspace still work.
+  EXPECT_THAT(Found(Filter(true, false, {}, {})), UnorderedElementsAreArray(kEveryone));
 }
 
 TEST_F(SearchWorkspaceTest, APageTokenStaysBoundToTheWorkspaceFilter) {
