@@ -168,6 +168,7 @@ TEST_P(WorkspaceMarkStoreTest, RequestIdAppliesOnceAndRefusesAnotherRequest) {
 
 TEST_P(WorkspaceMarkStoreTest, FeedPagesInVersionOrder) {
   std::vector<MarkUpdate> batch;
+  batch.reserve(25);
   for (int i = 0; i < 25; ++i) batch.push_back(Block("tiktok:" + std::to_string(i)));
   ASSERT_TRUE(store_->Write("acme", batch, nullptr, t0_, nullptr).ok());
   auto page = store_->ChangesSince(10, 10);

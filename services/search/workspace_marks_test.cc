@@ -27,7 +27,8 @@ MarkChange Cleared(const std::string& ws, const std::string& id, MarkKind kind,
 }
 
 common::v1::WorkspaceFilter Filter(bool blocklisted, bool any_campaign,
-                                   std::vector<std::string> campaigns, std::optional<int> days) {
+                                   const std::vector<std::string>& campaigns,
+                                   std::optional<int> days) {
   common::v1::WorkspaceFilter f;
   f.set_exclude_blocklisted(blocklisted);
   f.set_exclude_in_any_campaign(any_campaign);
@@ -130,6 +131,7 @@ TEST_F(WorkspaceMarksTest, AnyCampaignCountsMembershipsNotCreators) {
 
 TEST_F(WorkspaceMarksTest, MoreThanTheLimitFailsNamingTheFilter) {
   std::vector<MarkChange> many;
+  many.reserve(50);
   for (int i = 0; i < 50; ++i) {
     many.push_back(Set("big", "c" + std::to_string(i), MarkKind::kContacted, "", kNow));
   }

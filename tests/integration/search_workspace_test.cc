@@ -70,7 +70,7 @@ class SearchWorkspaceTest : public ::testing::Test {
 
   std::unique_ptr<testing::ServiceProcess> Start(std::string* address) {
     *address = absl::StrCat("127.0.0.1:", testing::FreePort());
-    const char* dir = std::getenv("MR_BINARY_DIR");
+    const char* dir = std::getenv("MR_BINARY_DIR");  // NOLINT(concurrency-mt-unsafe): set up only
     auto process = testing::ServiceProcess::Start(
         absl::StrCat(dir ? dir : ".", "/services/search/microreach-search"),
         {absl::StrCat("--grpc_address=", *address),
@@ -151,7 +151,8 @@ class SearchWorkspaceTest : public ::testing::Test {
   }
 
   static WorkspaceFilter Filter(bool blocklisted, bool any_campaign,
-                                std::vector<std::string> campaigns, std::optional<int> days) {
+                                const std::vector<std::string>& campaigns,
+                                std::optional<int> days) {
     WorkspaceFilter f;
     f.set_exclude_blocklisted(blocklisted);
     f.set_exclude_in_any_campaign(any_campaign);
