@@ -37,6 +37,10 @@ Creator Profile(const std::string& handle, int64_t followers) {
   c.set_handle(handle);
   c.set_country_code("DE");
   c.mutable_stats()->set_followers(followers);
+  // Enough content for a lookalike vector.
+  c.add_categories(common::v1::CATEGORY_FITNESS);
+  c.mutable_content()->set_bio("trail running and mountain " + handle);
+  c.mutable_content()->add_hashtags("trailrunning");
   return c;
 }
 
@@ -191,6 +195,21 @@ TEST_F(SearchWorkspaceTest, EachFilterAndTheirCombinationsExcludeExactlyTheMarke
   WorkspaceFilter with_ids = Filter(true, false, {}, {});
   with_ids.add_exclude_creator_ids("instagram:emil");
   EXPECT_THAT(Found(with_ids), UnorderedElementsAre("ben", "carla", "dora", "fritz"));
+}
+
+TEST_F(SearchWorkspaceTest, LookalikesHonourTheSameFilters) {
+  MarkAcme();
+  SimilarCreatorsRequest request;
+  request.set_creator_id("instagram:emil");
+  *request.mutable_filter()->mutable_workspace() = Filter(true, true, {}, 7);
+  SimilarCreatorsResponse response;
+  auto ctx = Context();
+  grpc::Status s = stub_->SimilarCreators(ctx.get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  std::vector<std::string> handles;
+  for (const auto& r : response.results()) handles.push_back(r.creator().handle());
+  EXPECT_THAT(handles, UnorderedElementsAre("dora"));
+  EXPECT_EQ(response.total_size(), 1);
 }
 
 TEST_F(SearchWorkspaceTest, AnotherWorkspaceIsUnaffected) {
