@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status.h"
 
 namespace microreach::search {
 namespace {
@@ -12,10 +13,12 @@ namespace {
 constexpr int kFeedPage = 5000;
 
 absl::Status TooMany(absl::string_view field, size_t limit) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      "filter.workspace.", field, " excludes more than ", limit,
-      " creators of this workspace, the most one search can exclude; narrow it (fewer contact "
-      "days, fewer campaigns) or split the search"));
+  const std::string path = absl::StrCat("filter.workspace.", field);
+  return status::PreconditionFailed(
+      "EXCLUSION_LIMIT", path,
+      absl::StrCat(path, " excludes more than ", limit,
+                   " creators of this workspace, the most one search can exclude; narrow it "
+                   "(fewer contact days, fewer campaigns) or split the search"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status.h"
 #include "common/store/store_test_backends.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -145,6 +146,10 @@ TEST_F(WorkspaceMarksTest, MoreThanTheLimitFailsNamingTheFilter) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(r.status().message(),
               ::testing::HasSubstr("filter.workspace.exclude_contacted_within_days"));
+  auto violations = status::PreconditionViolationsOf(r.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].type, "EXCLUSION_LIMIT");
+  EXPECT_EQ(violations[0].subject, "filter.workspace.exclude_contacted_within_days");
 }
 
 TEST_F(WorkspaceMarksTest, ReadersRunWhileWritersApply) {

@@ -322,6 +322,9 @@ TEST_F(SearchWorkspaceTest, MoreExclusionsThanOneSearchTakesAreRefusedNotTruncat
   grpc::Status s = stub_->SearchCreators(ctx.get(), request, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("filter.workspace.exclude_contacted_within_days"));
+  auto violations = status::PreconditionViolationsOf(status::FromGrpc(s));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].type, "EXCLUSION_LIMIT");
   // The other filters of the workspace still work.
   EXPECT_THAT(Found(Filter(true, false, {}, {})), UnorderedElementsAreArray(kEveryone));
 }
