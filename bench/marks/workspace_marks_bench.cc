@@ -113,8 +113,10 @@ int Run() {
     total_without = page.ok() ? page->total_size : -1;
   });
   const Timing copy = Time(reps, [&] {
+    // A fresh vector each time, as a query gets it; used so it is not elided.
     std::vector<std::string> ids = excluded;
-    if (ids.size() != excluded.size()) std::abort();
+    ids.emplace_back();
+    if (ids.size() != excluded.size() + 1) std::abort();
   });
   const Timing with = Time(reps, [&] {
     SearchQuery q = query;
