@@ -21,8 +21,7 @@ ABSL_FLAG(std::string, catalog_writers, "",
 ABSL_FLAG(std::string, page_token_secret, "microreach",
           "keys page tokens; replicas behind one Service must share it (secret)");
 ABSL_FLAG(absl::Duration, catalog_poll_interval, absl::Milliseconds(250),
-          "how often a replica reads other processes' catalog and workspace mark writes from "
-          "the store");
+          "how often a replica reads other processes' catalog writes from the store");
 ABSL_FLAG(std::string, tier_bounds, "",
           "per-platform tier bounds: platform=micro:macro:country:global[,...]; default "
           "10000:100000:1000000:10000000 for all");

@@ -1,8 +1,6 @@
 // SearchService RPCs over the catalog and the index.
 #include "services/search/search_service.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
 
@@ -10,8 +8,6 @@ namespace microreach::search {
 namespace {
 
 using status::ToGrpc;
-
-bool ValidView(v1::CreatorView view) { return v1::CreatorView_IsValid(view); }
 
 constexpr int kMaxCampaignFilterIds = 100;
 constexpr size_t kMaxCampaignIdLength = 64;
@@ -23,9 +19,12 @@ bool ValidCampaignId(absl::string_view id) {
   return IsValidId(id) && id.size() <= kMaxCampaignIdLength;
 }
 
-// The parts of a workspace filter that are resolved from the workspace marks;
-// exclude_creator_ids is the index's to check.
-absl::Status ValidateWorkspaceFilter(const common::v1::WorkspaceFilter& w, absl::string_view path) {
+bool ValidView(v1::CreatorView view) { return v1::CreatorView_IsValid(view); }
+
+// The workspace filters that need other services' data. Until those feeds
+// push marks (UpdateWorkspaceCreatorMarks) they exclude nothing; here only
+// their arguments are checked (exclude_creator_ids is the index's to check).
+absl::Status CheckWorkspaceFilter(const common::v1::WorkspaceFilter& w, absl::string_view path) {
   status::FieldViolations v;
   if (w.exclude_in_campaign_ids_size() > kMaxCampaignFilterIds) {
     v.Add(absl::StrCat(path, ".exclude_in_campaign_ids"),
@@ -297,7 +296,8 @@ grpc::Status SearchServiceImpl::UpdateWorkspaceCreatorMarks(
                                 request->marks_size()));
   }
   const absl::Time now = absl::Now();
-  std::vector<MarkUpdate> marks(static_cast<size_t>(std::min(request->marks_size(), max)));
+  std::vector<MarkUpdate> marks(
+      static_cast<size_t>(request->marks_size() < max ? request->marks_size() : max));
   for (size_t i = 0; i < marks.size(); ++i) {
     ValidateMark(request->marks(static_cast<int>(i)), absl::StrCat("marks[", i, "]"), now, &v,
                  &marks[i]);
@@ -348,7 +348,7 @@ grpc::Status SearchServiceImpl::SearchCreators(grpc::ServerContext* context,
     return ToGrpc(status::InvalidField("facet_size", "must be between 0 and 250"));
   }
   if (!ValidView(request->view())) return ToGrpc(status::InvalidField("view", "unknown value"));
-  if (absl::Status s = ValidateWorkspaceFilter(request->filter().workspace(), "filter.workspace");
+  if (absl::Status s = CheckWorkspaceFilter(request->filter().workspace(), "filter.workspace");
       !s.ok()) {
     return ToGrpc(s);
   }
@@ -414,7 +414,7 @@ grpc::Status SearchServiceImpl::SimilarCreators(grpc::ServerContext* context,
   }
   if (!ValidView(request->view())) v.Add("view", "unknown CreatorView value");
   if (!v.empty()) return ToGrpc(v.ToStatus());
-  if (absl::Status s = ValidateWorkspaceFilter(request->filter().workspace(), "filter.workspace");
+  if (absl::Status s = CheckWorkspaceFilter(request->filter().workspace(), "filter.workspace");
       !s.ok()) {
     return ToGrpc(s);
   }
