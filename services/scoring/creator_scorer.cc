@@ -381,20 +381,28 @@ void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResul
   r->has_fit = true;
 }
 
+void SetMoney(double usd, const ScoringContext& context, cv1::Money* out) {
+  out->set_currency_code(context.currency_code);
+  out->set_amount_micros(std::llround(usd * context.fx_per_usd * 1e6));
+}
+
 cv1::Money MoneyOf(double usd, const ScoringContext& context) {
   cv1::Money m;
-  m.set_currency_code(context.currency_code);
-  m.set_amount_micros(std::llround(usd * context.fx_per_usd * 1e6));
+  SetMoney(usd, context, &m);
   return m;
 }
 
-cv1::MoneyEstimate MoneyEstimateOf(const Dist& usd, const ScoringContext& context) {
+void SetMoneyEstimate(const Dist& usd, const ScoringContext& context, cv1::MoneyEstimate* out) {
   const Quantiles q = QuantilesOf(usd);
+  out->set_currency_code(context.currency_code);
+  out->set_expected_micros(std::llround(q.expected * context.fx_per_usd * 1e6));
+  out->set_p10_micros(std::llround(q.p10 * context.fx_per_usd * 1e6));
+  out->set_p90_micros(std::llround(q.p90 * context.fx_per_usd * 1e6));
+}
+
+cv1::MoneyEstimate MoneyEstimateOf(const Dist& usd, const ScoringContext& context) {
   cv1::MoneyEstimate m;
-  m.set_currency_code(context.currency_code);
-  m.set_expected_micros(std::llround(q.expected * context.fx_per_usd * 1e6));
-  m.set_p10_micros(std::llround(q.p10 * context.fx_per_usd * 1e6));
-  m.set_p90_micros(std::llround(q.p90 * context.fx_per_usd * 1e6));
+  SetMoneyEstimate(usd, context, &m);
   return m;
 }
 
@@ -425,7 +433,7 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
     v1::Anomaly* pa = au->add_anomalies();
     pa->set_type(a.type);
     pa->set_severity(a.severity);
-    pa->set_description(Describe(a));
+    if (ctx.explain) pa->set_description(Describe(a));
   }
   if (r.has_audience_fit && ctx.brief != nullptr) {
     v1::AudienceFitScore* f = out->mutable_audience_fit();
@@ -434,7 +442,7 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
     static constexpr v1::AudienceDimension kDims[kNumDimensions] = {
         v1::AUDIENCE_DIMENSION_COUNTRY, v1::AUDIENCE_DIMENSION_AGE, v1::AUDIENCE_DIMENSION_GENDER,
         v1::AUDIENCE_DIMENSION_LANGUAGE, v1::AUDIENCE_DIMENSION_INTERESTS};
-    for (size_t d = 0; d < kNumDimensions; ++d) {
+    for (size_t d = 0; ctx.explain && d < kNumDimensions; ++d) {
       if (!ctx.brief->specified[d]) continue;
       v1::DimensionFit* df = f->add_dimensions();
       df->set_dimension(kDims[d]);
@@ -445,11 +453,13 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
   }
   v1::DeliverablePrice* p = out->mutable_price();
   p->set_deliverable_type(r.deliverable);
-  *p->mutable_fee() = MoneyEstimateOf(r.fee.usd, ctx);
-  *p->mutable_cpm() = MoneyOf(Cpm(r.fee.usd.mean, r.outcome.impressions.mean), ctx);
-  *p->mutable_cpe() = MoneyOf(Cpe(r.fee.usd.mean, r.outcome.engagements.mean), ctx);
-  p->set_expected_impressions(r.outcome.impressions.mean);
-  p->set_expected_engagements(r.outcome.engagements.mean);
+  SetMoneyEstimate(r.fee.usd, ctx, p->mutable_fee());
+  SetMoney(Cpm(r.fee.usd.mean, r.outcome.impressions.mean), ctx, p->mutable_cpm());
+  SetMoney(Cpe(r.fee.usd.mean, r.outcome.engagements.mean), ctx, p->mutable_cpe());
+  if (ctx.explain) {
+    p->set_expected_impressions(r.outcome.impressions.mean);
+    p->set_expected_engagements(r.outcome.engagements.mean);
+  }
   v1::PredictedResults* pr = out->mutable_predicted();
   SetEstimate(r.outcome.reach, pr->mutable_reach());
   SetEstimate(r.outcome.impressions, pr->mutable_impressions());
@@ -458,12 +468,12 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
   const double emv_cpm_usd = ctx.brief != nullptr && ctx.fx_per_usd > 0
                                  ? ctx.brief->funnel.emv_cpm / ctx.fx_per_usd
                                  : ctx.config->emv_cpm_usd;
-  *pr->mutable_emv() = MoneyEstimateOf(
-      {Emv(r.outcome.impressions.mean, emv_cpm_usd), r.outcome.impressions.sigma}, ctx);
+  SetMoneyEstimate({Emv(r.outcome.impressions.mean, emv_cpm_usd), r.outcome.impressions.sigma}, ctx,
+                   pr->mutable_emv());
   if (r.has_fit) {
     v1::FitScore* f = out->mutable_fit();
     f->set_score(r.fit.score);
-    for (int k = 0; k < kNumFitFactors; ++k) {
+    for (int k = 0; ctx.explain && k < kNumFitFactors; ++k) {
       if (!r.fit.present[static_cast<size_t>(k)]) continue;
       cv1::ScoreFactor* sf = f->add_factors();
       sf->set_name(FitFactorName(k));

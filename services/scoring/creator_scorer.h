@@ -45,6 +45,9 @@ struct ScoringContext {
   // UNSPECIFIED: the platform's standard deliverable.
   common::v1::DeliverableType deliverable = common::v1::DELIVERABLE_TYPE_UNSPECIFIED;
   const PreparedBrief* brief = nullptr;
+  // With the explanation (ScoreView FULL): anomaly descriptions, audience-fit
+  // dimensions, fit factors and the expected counts behind CPM and CPE.
+  bool explain = true;
 };
 
 // Precondition: the brief passed ValidateBrief(). `fx_per_usd` converts the
@@ -95,8 +98,11 @@ void ToProto(const common::v1::Creator& creator, const CreatorResult& result,
 
 // A money amount in the context currency: round(usd x fx x 1e6) micros.
 common::v1::Money MoneyOf(double usd, const ScoringContext& context);
+void SetMoney(double usd, const ScoringContext& context, common::v1::Money* out);
 // An estimate in the context currency from a USD distribution.
 common::v1::MoneyEstimate MoneyEstimateOf(const Dist& usd, const ScoringContext& context);
+void SetMoneyEstimate(const Dist& usd, const ScoringContext& context,
+                      common::v1::MoneyEstimate* out);
 void SetEstimate(const Dist& d, common::v1::Estimate* out);
 
 // Audience-fit pieces used by the kernel, exposed for tests: the match of

@@ -225,5 +225,35 @@ TEST(ScoreCreator, MoneyInTheContextCurrency) {
               in_usd.price().fee().expected_micros() * 0.5, 1);
 }
 
+TEST(ScoreCreator, BasicViewKeepsEveryScoreAndDropsOnlyTheExplanation) {
+  const ModelConfig config = DefaultModelConfig();
+  const PreparedBrief brief = PrepareBrief(Brief(), config, 1.0);
+  ScoringContext full{.config = &config, .brief = &brief};
+  ScoringContext basic = full;
+  basic.explain = false;
+  CreatorResult r;
+  ScoreCreator(Runner(), full, &r);
+  v1::CreatorScore with, without;
+  ToProto(Runner(), r, full, &with);
+  ToProto(Runner(), r, basic, &without);
+  ASSERT_GT(with.fit().factors_size(), 0);
+  ASSERT_GT(with.audience_fit().dimensions_size(), 0);
+  ASSERT_GT(with.authenticity().anomalies_size(), 0);
+  EXPECT_FALSE(with.authenticity().anomalies(0).description().empty());
+  EXPECT_GT(with.price().expected_impressions(), 0);
+  // The explanation is exactly what BASIC leaves out.
+  v1::CreatorScore stripped = with;
+  stripped.mutable_fit()->clear_factors();
+  stripped.mutable_audience_fit()->clear_dimensions();
+  for (v1::Anomaly& a : *stripped.mutable_authenticity()->mutable_anomalies()) {
+    a.clear_description();
+  }
+  stripped.mutable_price()->clear_expected_impressions();
+  stripped.mutable_price()->clear_expected_engagements();
+  EXPECT_EQ(stripped.SerializeAsString(), without.SerializeAsString());
+  EXPECT_EQ(without.fit().score(), with.fit().score());
+  EXPECT_LT(without.ByteSizeLong(), with.ByteSizeLong() * 0.7);
+}
+
 }  // namespace
 }  // namespace microreach::scoring

@@ -195,6 +195,7 @@ absl::Status ValidateScoreCreators(const v1::ScoreCreatorsRequest& r, const Mode
     CheckCurrency(r.currency_code(), "currency_code", config, &v);
   }
   CheckDeliverable(r.deliverable_type(), "deliverable_type", /*allow_unspecified=*/true, &v);
+  if (!v1::ScoreView_IsValid(r.view())) v.Add("view", "unknown ScoreView value");
   return v.ToStatus();
 }
 

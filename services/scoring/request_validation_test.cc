@@ -25,6 +25,7 @@ TEST(ValidateScoreCreators, NamesEveryBadField) {
   b->mutable_target_audience()->add_countries()->set_country_code("usa");
   b->mutable_target_audience()->add_genders()->set_weight(-1);
   b->mutable_target_audience()->add_age_bands();
+  r.set_view(static_cast<v1::ScoreView>(7));
   absl::Status s = ValidateScoreCreators(r, config);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields = Fields(s);
@@ -34,6 +35,7 @@ TEST(ValidateScoreCreators, NamesEveryBadField) {
   EXPECT_THAT(fields, Contains("brief.target_audience.genders[0].gender"));
   EXPECT_THAT(fields, Contains("brief.target_audience.genders[0].weight"));
   EXPECT_THAT(fields, Contains("brief.target_audience.age_bands[0].age_band"));
+  EXPECT_THAT(fields, Contains("view"));
 }
 
 TEST(ValidateScoreCreators, EmptyAndOversizedBatches) {

@@ -177,6 +177,7 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
   ctx.currency_code = ResultCurrency(brief, request->currency_code());
   ctx.fx_per_usd = *config_.FxPerUsd(ctx.currency_code);
   ctx.deliverable = request->deliverable_type();
+  ctx.explain = request->view() == v1::SCORE_VIEW_FULL;
   PreparedBrief prepared;
   if (brief != nullptr) {
     prepared = PrepareBrief(*brief, config_, ctx.fx_per_usd);

@@ -155,6 +155,7 @@ TEST_F(ScoringServiceTest, RanksForABriefAndExplainsEveryFactor) {
   request.add_creator_ids("instagram:fit");  // duplicates are scored once
   request.add_creator_ids("instagram:fake");
   *request.mutable_brief() = Brief();
+  request.set_view(SCORE_VIEW_FULL);
   ScoreCreatorsResponse response;
   grpc::Status s = stub_->ScoreCreators(Context().get(), request, &response);
   ASSERT_TRUE(s.ok()) << s.error_message() << scoring_->ReadLog();
@@ -200,6 +201,22 @@ TEST_F(ScoringServiceTest, RanksForABriefAndExplainsEveryFactor) {
   EXPECT_GT(fit.predicted().impressions().p90(), fit.predicted().impressions().expected());
   ASSERT_GT(fake.authenticity().anomalies_size(), 0);
   EXPECT_EQ(fake.authenticity().anomalies(0).type(), ANOMALY_TYPE_LOW_CREDIBILITY);
+  EXPECT_FALSE(fake.authenticity().anomalies(0).description().empty());
+
+  // The default view: the same scores without the explanation.
+  request.clear_view();
+  ScoreCreatorsResponse basic;
+  ASSERT_TRUE(stub_->ScoreCreators(Context().get(), request, &basic).ok());
+  ASSERT_EQ(basic.scores_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    const CreatorScore& b = basic.scores(i);
+    EXPECT_EQ(b.creator_id(), response.scores(i).creator_id());
+    EXPECT_EQ(b.fit().score(), response.scores(i).fit().score());
+    EXPECT_EQ(b.fit().factors_size(), 0);
+    EXPECT_EQ(b.audience_fit().dimensions_size(), 0);
+    EXPECT_EQ(b.engagement().tier_percentile(), response.scores(i).engagement().tier_percentile());
+  }
+  EXPECT_LT(basic.ByteSizeLong(), response.ByteSizeLong());
 }
 
 TEST_F(ScoringServiceTest, SameInputSameOutputAndMissesFillTheCacheThroughSearch) {
