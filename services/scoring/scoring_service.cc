@@ -204,6 +204,10 @@ grpc::Status ScoringServiceImpl::ClassifyAccounts(grpc::ServerContext* context,
   if (auto caller = auth_.Authenticate(*context); !caller.ok()) return ToGrpc(caller.status());
   if (absl::Status s = ValidateClassifyAccounts(*request); !s.ok()) return ToGrpc(s);
   response->mutable_classifications()->Reserve(request->accounts_size());
+  std::vector<Account> accounts;
+  std::vector<Classification> verdicts;
+  accounts.reserve(static_cast<size_t>(request->accounts_size()));
+  verdicts.reserve(static_cast<size_t>(request->accounts_size()));
   for (const v1::AccountSignals& in : request->accounts()) {
     Account a;
     a.followers = in.followers();
@@ -217,6 +221,8 @@ grpc::Status ScoringServiceImpl::ClassifyAccounts(grpc::ServerContext* context,
     a.has_external_link = in.has_external_link();
     if (in.has_account_age_days()) a.account_age_days = in.account_age_days();
     const Classification c = classifier_.Classify(a);
+    accounts.push_back(a);
+    verdicts.push_back(c);
     v1::AccountClassification* out = response->add_classifications();
     out->set_account_id(in.account_id());
     out->set_fake_probability(c.fake_probability);
@@ -229,6 +235,7 @@ grpc::Status ScoringServiceImpl::ClassifyAccounts(grpc::ServerContext* context,
       s->set_contribution(sc.contribution);
     }
   }
+  ToProto(AudienceCredibility(verdicts, accounts), response->mutable_audience_sample());
   response->set_model_version(model_version_);
   return grpc::Status::OK;
 }

@@ -307,6 +307,17 @@ TEST_F(ScoringServiceTest, ClassifiesAccountsWithTheirTopSignals) {
   EXPECT_EQ(response.classifications(1).account_class(), ACCOUNT_CLASS_REAL);
   EXPECT_LT(response.classifications(1).fake_probability(), 0.1);
   EXPECT_FALSE(response.model_version().empty());
+  // Read as a sample of one audience: 1 real of 2, Wilson 95% interval
+  // (0.5 + z^2 / 4) / (1 + z^2 / 2) -+ z sqrt(0.125 + z^2 / 16) / (1 + z^2 / 2)
+  // = [0.094531, 0.905469]: two accounts say almost nothing.
+  const AudienceSample& sample = response.audience_sample();
+  EXPECT_EQ(sample.sample_size(), 2);
+  EXPECT_EQ(sample.real_count(), 1);
+  EXPECT_DOUBLE_EQ(sample.credibility(), 0.5);
+  EXPECT_NEAR(sample.credibility_lower(), 0.094531, 1e-6);
+  EXPECT_NEAR(sample.credibility_upper(), 0.905469, 1e-6);
+  EXPECT_DOUBLE_EQ(sample.confidence_level(), 0.95);
+  EXPECT_DOUBLE_EQ(sample.mass_follower_share(), 0.5);  // the bot follows 9,999
 }
 
 TEST_F(ScoringServiceTest, EstimatesPricesInlineAndFromTheCatalog) {
