@@ -297,8 +297,15 @@ void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResul
   r->engagement_rate = EngagementRate(ei);
   if (r->engagement_rate.has_value()) {
     r->band = BandOf(*r->engagement_rate);
-    r->tier_percentile =
-        EngagementPercentile(*r->engagement_rate, EngagementBenchmark(c.platform(), r->tier));
+    const absl::Span<const double> peers =
+        ctx.peers != nullptr ? ctx.peers->Find(c.platform(), r->tier) : absl::Span<const double>();
+    if (!peers.empty()) {
+      r->tier_percentile = CatalogPercentile(*r->engagement_rate, peers);
+      r->percentile_from_catalog = true;
+    } else {
+      r->tier_percentile =
+          EngagementPercentile(*r->engagement_rate, EngagementBenchmark(c.platform(), r->tier));
+    }
   }
 
   // Authenticity.
@@ -421,6 +428,8 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
     e->set_rate(*r.engagement_rate);
     e->set_band(static_cast<v1::EngagementBand>(r.band));
     e->set_tier_percentile(*r.tier_percentile);
+    e->set_peer_distribution(r.percentile_from_catalog ? v1::PEER_DISTRIBUTION_CATALOG
+                                                       : v1::PEER_DISTRIBUTION_REFERENCE);
   }
   v1::AuthenticityScore* au = out->mutable_authenticity();
   if (r.credibility.has_value()) {

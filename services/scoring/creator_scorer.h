@@ -14,6 +14,7 @@
 #include "microreach/scoring/v1/scoring_service.pb.h"
 #include "services/scoring/formulas.h"
 #include "services/scoring/model_config.h"
+#include "services/scoring/peer_distribution.h"
 #include "services/scoring/prediction_model.h"
 #include "services/scoring/price_model.h"
 
@@ -45,6 +46,9 @@ struct ScoringContext {
   // UNSPECIFIED: the platform's standard deliverable.
   common::v1::DeliverableType deliverable = common::v1::DELIVERABLE_TYPE_UNSPECIFIED;
   const PreparedBrief* brief = nullptr;
+  // The catalog's engagement-rate distributions; null, or a cell without
+  // points, means the reference distribution (EngagementBenchmark).
+  const PeerTable* peers = nullptr;
   // With the explanation (ScoreView FULL): anomaly descriptions, audience-fit
   // dimensions, fit factors and the expected counts behind CPM and CPE.
   bool explain = true;
@@ -68,6 +72,8 @@ struct CreatorResult {
   std::optional<double> engagement_rate;
   EngagementBand band = EngagementBand::kLow;
   std::optional<double> tier_percentile;
+  // Whether tier_percentile was read from the catalog's distribution.
+  bool percentile_from_catalog = false;
 
   std::optional<double> credibility;
   std::optional<double> audience_quality;

@@ -103,12 +103,16 @@ absl::Time DeriveDeadline(absl::Time now, absl::Time caller_deadline, absl::Dura
 
 ScoringServiceImpl::ScoringServiceImpl(const ModelConfig& config, ProfileSource& profiles,
                                        const auth::WorkspaceAuthenticator& auth,
-                                       ScoringServiceOptions options)
+                                       ScoringServiceOptions options,
+                                       const PeerDistributions* peers,
+                                       CatalogPeerRefresher* refresher)
     : config_(config),
       model_version_(config.ModelVersion()),
       profiles_(profiles),
       auth_(auth),
       options_(options),
+      peers_(peers),
+      refresher_(refresher),
       allocator_(std::make_unique<ArenaAllocator>()),
       executor_(std::make_unique<BoundedExecutor>(options.score_threads, options.score_queue)) {
   SetMessageAllocatorFor_ScoreCreators(allocator_.get());
@@ -178,6 +182,11 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
   ctx.fx_per_usd = *config_.FxPerUsd(ctx.currency_code);
   ctx.deliverable = request->deliverable_type();
   ctx.explain = request->view() == v1::SCORE_VIEW_FULL;
+  // One snapshot of the catalog's peers for the whole batch.
+  const absl::Time now = absl::Now();
+  std::shared_ptr<const PeerTable> peers = peers_ != nullptr ? peers_->Current(now) : nullptr;
+  if (refresher_ != nullptr) refresher_->MaybeRefresh(now, call->authorization);
+  ctx.peers = peers.get();
   PreparedBrief prepared;
   if (brief != nullptr) {
     prepared = PrepareBrief(*brief, config_, ctx.fx_per_usd);
@@ -185,6 +194,7 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
   }
   response->mutable_scores()->Reserve(static_cast<int>(ids.size()));
   CreatorResult result;
+  bool used_catalog = false;
   for (size_t i = 0; i < ids.size(); ++i) {
     const cv1::Creator* c = (*creators)[i];
     if (c == nullptr) {
@@ -192,9 +202,11 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
       continue;
     }
     ScoreCreator(*c, ctx, &result);
+    used_catalog = used_catalog || result.percentile_from_catalog;
     ToProto(*c, result, ctx, response->add_scores());
   }
   response->set_model_version(model_version_);
+  if (used_catalog) response->set_peer_catalog_version(peers->catalog_version());
   return grpc::Status::OK;
 }
 

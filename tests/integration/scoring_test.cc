@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/metrics/http_get.h"
 #include "common/redis/redis_connection.h"
 #include "common/status/status.h"
@@ -46,6 +47,7 @@ cv1::Creator Profile(const std::string& handle, int64_t followers, double likes,
   s->set_following(300);
   s->set_avg_likes(likes);
   s->set_avg_comments(likes / 20);
+  s->set_engagement_rate(likes * 1.05 / static_cast<double>(followers));  // as the provider's
   cv1::AudienceDemographics* a = c.mutable_audience();
   cv1::CountryShare* us = a->add_countries();
   us->set_country_code("US");
@@ -120,20 +122,24 @@ class ScoringServiceTest : public ::testing::Test {
   }
 
   void SeedCatalog() {
+    // "fit": her audience is the brief's; "off": a mostly male, non-US one;
+    // "fake": a low-credibility account.
+    Upsert({Profile("fit", 40'000, 1'500, 0.8, 0.7, 0.9),
+            Profile("off", 40'000, 1'500, 0.2, 0.1, 0.9),
+            Profile("fake", 40'000, 150, 0.8, 0.7, 0.4)});
+  }
+
+  void Upsert(const std::vector<cv1::Creator>& creators) {
     auto ctx = Context();
     search::v1::UpsertCreatorsResponse response;
     auto writer = search_stub_->UpsertCreators(ctx.get(), &response);
     search::v1::UpsertCreatorsRequest request;
-    // "fit": her audience is the brief's; "off": a mostly male, non-US one;
-    // "fake": a low-credibility account.
-    *request.add_creators() = Profile("fit", 40'000, 1'500, 0.8, 0.7, 0.9);
-    *request.add_creators() = Profile("off", 40'000, 1'500, 0.2, 0.1, 0.9);
-    *request.add_creators() = Profile("fake", 40'000, 150, 0.8, 0.7, 0.4);
+    for (const cv1::Creator& c : creators) *request.add_creators() = c;
     ASSERT_TRUE(writer->Write(request));
     writer->WritesDone();
     grpc::Status s = writer->Finish();
     ASSERT_TRUE(s.ok()) << s.error_message();
-    ASSERT_EQ(response.created_count(), 3);
+    ASSERT_EQ(response.created_count(), static_cast<int64_t>(creators.size()));
   }
 
   std::map<std::string, int> metrics_port_;
@@ -257,6 +263,63 @@ TEST_F(ScoringServiceTest, SameInputSameOutputAndMissesFillTheCacheThroughSearch
   request.add_creator_ids("instagram:unknown");
   EXPECT_EQ(stub_->ScoreCreators(Context().get(), request, &third).error_code(),
             grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(ScoringServiceTest, PercentileWithinTheCatalogsTierMovesWithTheCatalog) {
+  // Rates exact in binary (search keeps them as floats): 1.05 x likes / followers.
+  Upsert({Profile("low", 53'760, 800, 0.5, 0.5, 0.9),     // 1/64
+          Profile("mid", 26'880, 800, 0.5, 0.5, 0.9),     // 1/32
+          Profile("high", 13'440, 800, 0.5, 0.5, 0.9)});  // 1/16
+  // A scoring replica that re-reads the catalog's quantiles on every call and
+  // trusts cells of 5 rates.
+  const std::string address = absl::StrCat("127.0.0.1:", testing::FreePort());
+  auto scoring = Start("scoring", address,
+                       {absl::StrCat("--search_address=", search_address_),
+                        "--peer_refresh_interval=0s", "--peer_min_samples=5"});
+  ASSERT_NE(scoring, nullptr);
+  auto stub =
+      ScoringService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  ScoreCreatorsRequest request;
+  request.add_creator_ids("instagram:mid");
+  // Refreshes run beside the calls; poll until one has landed and shows `want`.
+  auto score_until = [&](auto want) {
+    ScoreCreatorsResponse response;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      grpc::Status s = stub->ScoreCreators(Context().get(), request, &response);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok() || want(response)) break;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return response;
+  };
+  // Instagram micro in the catalog: 0.0039375, 1/64, 1/32, 0.039375 twice,
+  // 1/16. At 101 points the k-th sits at position k x 5 / 100, so 1/32
+  // (position 2) is exactly point 40: percentile 40.
+  ScoreCreatorsResponse first = score_until([](const ScoreCreatorsResponse& r) {
+    return r.scores(0).engagement().peer_distribution() == PEER_DISTRIBUTION_CATALOG;
+  });
+  ASSERT_EQ(first.scores(0).engagement().peer_distribution(), PEER_DISTRIBUTION_CATALOG);
+  EXPECT_NEAR(first.scores(0).engagement().tier_percentile(), 40, 1e-9);
+  EXPECT_GT(first.peer_catalog_version(), 0);
+
+  // Two stronger creators join the tier: 1/32 falls between points 28
+  // (position 1.96: 1/64 + 0.96 x 1/64 = 0.030625) and 29 (position 2.03:
+  // 1/32 + 0.03 x (0.039375 - 1/32) = 0.03149375): 28 + 0.000625 / 0.00086875
+  // = 28.719.
+  Upsert({Profile("higher", 13'440, 1'600, 0.5, 0.5, 0.9),     // 1/8
+          Profile("highest", 13'440, 3'200, 0.5, 0.5, 0.9)});  // 1/4
+  ScoreCreatorsResponse second = score_until([&](const ScoreCreatorsResponse& r) {
+    return r.peer_catalog_version() > first.peer_catalog_version();
+  });
+  EXPECT_GT(second.peer_catalog_version(), first.peer_catalog_version());
+  EXPECT_NEAR(second.scores(0).engagement().tier_percentile(), 28.719, 1e-3);
+  EXPECT_EQ(second.scores(0).engagement().rate(), first.scores(0).engagement().rate());
+
+  // The default replica (cells of at least 100 rates) keeps the reference.
+  ScoreCreatorsResponse reference;
+  ASSERT_TRUE(stub_->ScoreCreators(Context().get(), request, &reference).ok());
+  EXPECT_EQ(reference.scores(0).engagement().peer_distribution(), PEER_DISTRIBUTION_REFERENCE);
+  EXPECT_EQ(reference.peer_catalog_version(), 0);
 }
 
 TEST_F(ScoringServiceTest, BadInputNamesTheFieldAndTokensAreRequired) {
