@@ -7,7 +7,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
-#include "services/scoring/audience_quality.h"
 
 namespace microreach::scoring {
 namespace {
@@ -23,9 +22,11 @@ std::optional<double> Opt(bool has, double value) {
 // Target lists hold at most 50 entries (types.proto), audiences at most 50.
 constexpr size_t kMaxEntries = 64;
 
-void AddAnomaly(CreatorResult* r, v1::AnomalyType type, double severity, double a, double b = 0) {
+void AddAnomaly(CreatorResult* r, v1::AnomalyType type, double severity, double a, double b = 0,
+                double c = 0, double d = 0) {
   if (severity <= 0 || r->anomaly_count == static_cast<int>(r->anomalies.size())) return;
-  r->anomalies[static_cast<size_t>(r->anomaly_count++)] = {type, std::min(severity, 1.0), a, b};
+  r->anomalies[static_cast<size_t>(r->anomaly_count++)] = {type, std::min(severity, 1.0), a, b, c,
+                                                           d};
 }
 
 void DetectAnomalies(const cv1::Creator& c, absl::Span<const CountryShareKey> countries,
@@ -49,12 +50,15 @@ void DetectAnomalies(const cv1::Creator& c, absl::Span<const CountryShareKey> co
     const double times = *r->engagement_rate / good;
     if (times > 3) AddAnomaly(r, v1::ANOMALY_TYPE_ENGAGEMENT_OUTLIER, (times - 2) / 4, times);
   }
-  if (std::optional<double> spike =
-          GrowthSpikeSeverity(Opt(s.has_follower_growth_30d(), s.follower_growth_30d()),
-                              Opt(s.has_follower_growth_90d(), s.follower_growth_90d()));
-      spike.has_value() && *spike > 0) {
-    AddAnomaly(r, v1::ANOMALY_TYPE_FOLLOWER_SPIKE, *spike, s.follower_growth_30d(),
-               s.follower_growth_90d());
+  if (r->growth_severity.has_value() && *r->growth_severity > 0) {
+    if (r->growth_evidence == v1::GROWTH_EVIDENCE_DAILY_SERIES) {
+      AddAnomaly(r, v1::ANOMALY_TYPE_FOLLOWER_SPIKE, *r->growth_severity, r->series.spike_days,
+                 static_cast<double>(r->series.largest_spike_gain), r->series.largest_spike_day,
+                 r->series.staircase ? 1 : 0);
+    } else {
+      AddAnomaly(r, v1::ANOMALY_TYPE_FOLLOWER_SPIKE, *r->growth_severity, s.follower_growth_30d(),
+                 s.follower_growth_90d());
+    }
   }
   if (s.has_avg_likes() && s.has_avg_comments() && s.avg_likes() >= 100) {
     const double ratio = s.avg_comments() / s.avg_likes();
@@ -83,7 +87,7 @@ void DetectAnomalies(const cv1::Creator& c, absl::Span<const CountryShareKey> co
             });
 }
 
-std::string Describe(const AnomalyResult& a) {
+std::string Describe(const AnomalyResult& a, v1::GrowthEvidence growth_evidence) {
   switch (a.type) {
     case v1::ANOMALY_TYPE_HIGH_FOLLOWING_RATIO:
       return absl::StrFormat("follows %.0f%% of its follower count (screening rule: <= 30%%)",
@@ -94,8 +98,20 @@ std::string Describe(const AnomalyResult& a) {
     case v1::ANOMALY_TYPE_ENGAGEMENT_OUTLIER:
       return absl::StrFormat("engagement rate %.1fx the tier's good benchmark", a.a);
     case v1::ANOMALY_TYPE_FOLLOWER_SPIKE:
-      return absl::StrFormat("%+.1f%% followers in 30 days against %+.1f%% in 90 days", a.a * 100,
-                             a.b * 100);
+      if (growth_evidence == v1::GROWTH_EVIDENCE_DAILY_SERIES) {
+        if (a.d > 0) {
+          return absl::StrFormat(
+              "staircase: %.0f follower spikes in the daily series, the largest +%.0f on day %.0f",
+              a.a, a.b, a.c);
+        }
+        return absl::StrFormat(
+            "%.0f follower spike%s in the daily series, the largest +%.0f on day %.0f", a.a,
+            a.a == 1 ? "" : "s", a.b, a.c);
+      }
+      return absl::StrFormat(
+          "%+.1f%% followers in 30 days against %+.1f%% in 90 days (from growth rates: no daily "
+          "follower series given)",
+          a.a * 100, a.b * 100);
     case v1::ANOMALY_TYPE_LIKES_WITHOUT_COMMENTS:
       return absl::StrFormat("%.2f comments per 100 likes", a.a * 100);
     case v1::ANOMALY_TYPE_AUDIENCE_GEO_MISMATCH:
@@ -278,7 +294,8 @@ AudienceMatch MatchAudience(const cv1::AudienceDemographics& a, const PreparedBr
   return m;
 }
 
-void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResult* r) {
+void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResult* r,
+                  absl::Span<const int64_t> daily_followers) {
   const ModelConfig& config = *ctx.config;
   const cv1::CreatorStats& s = c.stats();
   *r = CreatorResult();
@@ -314,8 +331,19 @@ void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResul
   QualityInputs q;
   q.credibility = r->credibility;
   q.engagement_percentile = r->tier_percentile;
-  q.growth_anomaly = GrowthSpikeSeverity(Opt(s.has_follower_growth_30d(), s.follower_growth_30d()),
-                                         Opt(s.has_follower_growth_90d(), s.follower_growth_90d()));
+  // Growth: the daily series when given (spikes and staircases), else the
+  // 30/90-day proxy.
+  if (daily_followers.size() >= kMinFollowerSeriesDays) {
+    r->series = DetectFollowerSpikes(daily_followers);
+    r->growth_severity = r->series.severity;
+    r->growth_evidence = v1::GROWTH_EVIDENCE_DAILY_SERIES;
+  } else {
+    r->growth_severity =
+        GrowthSpikeSeverity(Opt(s.has_follower_growth_30d(), s.follower_growth_30d()),
+                            Opt(s.has_follower_growth_90d(), s.follower_growth_90d()));
+    if (r->growth_severity.has_value()) r->growth_evidence = v1::GROWTH_EVIDENCE_GROWTH_RATES;
+  }
+  q.growth_anomaly = r->growth_severity;
   if (a.has_reachability()) q.mass_follower_share = 1 - std::clamp(a.reachability(), 0.0, 1.0);
   r->audience_quality = AudienceQualityScore(q);
   // Audience countries resolved once for anomalies, audience fit and price.
@@ -437,12 +465,13 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
     au->set_fake_follower_share(1 - *r.credibility);
   }
   if (r.audience_quality.has_value()) au->set_audience_quality_score(*r.audience_quality);
+  au->set_growth_evidence(r.growth_evidence);
   for (int i = 0; i < r.anomaly_count; ++i) {
     const AnomalyResult& a = r.anomalies[static_cast<size_t>(i)];
     v1::Anomaly* pa = au->add_anomalies();
     pa->set_type(a.type);
     pa->set_severity(a.severity);
-    if (ctx.explain) pa->set_description(Describe(a));
+    if (ctx.explain) pa->set_description(Describe(a, r.growth_evidence));
   }
   if (r.has_audience_fit && ctx.brief != nullptr) {
     v1::AudienceFitScore* f = out->mutable_audience_fit();

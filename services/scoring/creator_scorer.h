@@ -12,6 +12,7 @@
 
 #include "microreach/common/v1/creator.pb.h"
 #include "microreach/scoring/v1/scoring_service.pb.h"
+#include "services/scoring/audience_quality.h"
 #include "services/scoring/formulas.h"
 #include "services/scoring/model_config.h"
 #include "services/scoring/peer_distribution.h"
@@ -65,6 +66,8 @@ struct AnomalyResult {
   double severity = 0;
   double a = 0;
   double b = 0;
+  double c = 0;
+  double d = 0;
 };
 
 struct CreatorResult {
@@ -77,6 +80,12 @@ struct CreatorResult {
 
   std::optional<double> credibility;
   std::optional<double> audience_quality;
+  // Follower-growth anomaly severity in [0, 1], from the daily series when
+  // one was given (then `series` holds the detection), else from the 30- and
+  // 90-day growth; unset when neither is known.
+  v1::GrowthEvidence growth_evidence = v1::GROWTH_EVIDENCE_UNSPECIFIED;
+  std::optional<double> growth_severity;
+  GrowthAnomaly series;
   std::array<AnomalyResult, 8> anomalies{};
   int anomaly_count = 0;
 
@@ -94,9 +103,11 @@ struct CreatorResult {
   FitBreakdown fit;
 };
 
-// The kernel: pure, deterministic, allocation-free.
+// The kernel: pure, deterministic, allocation-free (but for the median
+// computations on a daily follower series). `daily_followers` is the
+// creator's series from the request, oldest first, or empty.
 void ScoreCreator(const common::v1::Creator& creator, const ScoringContext& context,
-                  CreatorResult* result);
+                  CreatorResult* result, absl::Span<const int64_t> daily_followers = {});
 
 // The wire form of a result.
 void ToProto(const common::v1::Creator& creator, const CreatorResult& result,

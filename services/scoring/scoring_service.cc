@@ -193,6 +193,13 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
     ctx.brief = &prepared;
   }
   response->mutable_scores()->Reserve(static_cast<int>(ids.size()));
+  // Daily follower series by creator (validated: at most one each).
+  absl::flat_hash_map<std::string_view, absl::Span<const int64_t>> series;
+  series.reserve(static_cast<size_t>(request->follower_histories_size()));
+  for (const v1::FollowerHistory& h : request->follower_histories()) {
+    series[h.creator_id()] = absl::MakeConstSpan(h.daily_followers().data(),
+                                                 static_cast<size_t>(h.daily_followers_size()));
+  }
   CreatorResult result;
   bool used_catalog = false;
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -201,7 +208,11 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
       response->add_missing_creator_ids(ids[i]);
       continue;
     }
-    ScoreCreator(*c, ctx, &result);
+    absl::Span<const int64_t> daily;
+    if (!series.empty()) {
+      if (auto it = series.find(ids[i]); it != series.end()) daily = it->second;
+    }
+    ScoreCreator(*c, ctx, &result, daily);
     used_catalog = used_catalog || result.percentile_from_catalog;
     ToProto(*c, result, ctx, response->add_scores());
   }

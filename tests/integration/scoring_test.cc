@@ -322,6 +322,47 @@ TEST_F(ScoringServiceTest, PercentileWithinTheCatalogsTierMovesWithTheCatalog) {
   EXPECT_EQ(reference.peer_catalog_version(), 0);
 }
 
+TEST_F(ScoringServiceTest, ADailyFollowerSeriesRevealsAStaircase) {
+  ScoreCreatorsRequest request;
+  request.add_creator_ids("instagram:fit");
+  request.set_view(SCORE_VIEW_FULL);
+  ScoreCreatorsResponse without;
+  ASSERT_TRUE(stub_->ScoreCreators(Context().get(), request, &without).ok());
+  // The profile has no growth rates either: growth is not judged.
+  EXPECT_EQ(without.scores(0).authenticity().growth_evidence(), GROWTH_EVIDENCE_UNSPECIFIED);
+
+  // Three purchases a week apart on top of +20 a day.
+  FollowerHistory* history = request.add_follower_histories();
+  history->set_creator_id("instagram:fit");
+  int64_t followers = 37'000;
+  history->add_daily_followers(followers);
+  for (int day = 1; day <= 28; ++day) {
+    followers += day == 7 ? 900 : day == 14 ? 1'200 : day == 21 ? 800 : 20;
+    history->add_daily_followers(followers);
+  }
+  ScoreCreatorsResponse with;
+  grpc::Status s = stub_->ScoreCreators(Context().get(), request, &with);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const AuthenticityScore& a = with.scores(0).authenticity();
+  EXPECT_EQ(a.growth_evidence(), GROWTH_EVIDENCE_DAILY_SERIES);
+  bool staircase = false;
+  for (const Anomaly& anomaly : a.anomalies()) {
+    if (anomaly.type() != ANOMALY_TYPE_FOLLOWER_SPIKE) continue;
+    staircase = true;
+    EXPECT_EQ(anomaly.description(),
+              "staircase: 3 follower spikes in the daily series, the largest +1200 on day 14");
+  }
+  EXPECT_TRUE(staircase);
+  EXPECT_LT(a.audience_quality_score(), without.scores(0).authenticity().audience_quality_score());
+
+  history->set_creator_id("instagram:off");  // not in creator_ids
+  s = stub_->ScoreCreators(Context().get(), request, &with);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> fields;
+  for (const auto& v : status::ViolationsOf(status::FromGrpc(s))) fields.push_back(v.field);
+  EXPECT_THAT(fields, Contains("follower_histories[0].creator_id"));
+}
+
 TEST_F(ScoringServiceTest, BadInputNamesTheFieldAndTokensAreRequired) {
   ScoreCreatorsRequest request;
   request.add_creator_ids("instagram:fit");
