@@ -166,7 +166,7 @@ TEST_F(ScoringServiceTest, RanksForABriefAndExplainsEveryFactor) {
   grpc::Status s = stub_->ScoreCreators(Context().get(), request, &response);
   ASSERT_TRUE(s.ok()) << s.error_message() << scoring_->ReadLog();
   // Non-default settings (--fx_rates) show in the version.
-  EXPECT_THAT(response.model_version(), ::testing::StartsWith("2026.11.1+cfg."));
+  EXPECT_THAT(response.model_version(), ::testing::StartsWith("2026.11.2+cfg."));
   ASSERT_EQ(response.scores_size(), 3);
   EXPECT_EQ(response.scores(0).creator_id(), "instagram:off");  // request order
   EXPECT_THAT(response.missing_creator_ids(), ::testing::ElementsAre("instagram:nobody"));
