@@ -172,10 +172,14 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
   // Profiles go on the response's arena (freed with it, after the send).
   google::protobuf::Arena local;
   google::protobuf::Arena* arena = response->GetArena() != nullptr ? response->GetArena() : &local;
-  auto creators = profiles_.Fetch(ids, *call, arena);
+  // Audience languages and interests are read only by a brief targeting them.
+  const cv1::CampaignBrief* brief = request->has_brief() ? &request->brief() : nullptr;
+  ProfileParts parts;
+  parts.audience_languages = brief != nullptr && brief->target_audience().languages_size() > 0;
+  parts.audience_interests = brief != nullptr && brief->target_audience().interests_size() > 0;
+  auto creators = profiles_.Fetch(ids, *call, arena, parts);
   if (!creators.ok()) return ProfileError(creators.status());
 
-  const cv1::CampaignBrief* brief = request->has_brief() ? &request->brief() : nullptr;
   ScoringContext ctx;
   ctx.config = &config_;
   ctx.currency_code = ResultCurrency(brief, request->currency_code());
