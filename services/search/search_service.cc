@@ -474,6 +474,15 @@ grpc::Status SearchServiceImpl::GetCatalogStats(grpc::ServerContext* context,
   const absl::Time last = catalog_.last_update_time();
   response->mutable_last_update_time()->set_seconds(absl::ToUnixSeconds(last));
   response->set_reference_currency_code("USD");
+  if (request->include_engagement_quantiles()) {
+    for (CreatorIndex::RateQuantiles& cell : index_.EngagementRateQuantiles(101)) {
+      v1::EngagementRateQuantiles* out = response->add_engagement_quantiles();
+      out->set_platform(cell.platform);
+      out->set_tier(cell.tier);
+      out->set_sample_count(cell.count);
+      out->mutable_quantiles()->Add(cell.quantiles.begin(), cell.quantiles.end());
+    }
+  }
   return grpc::Status::OK;
 }
 

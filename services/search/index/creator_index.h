@@ -272,6 +272,20 @@ class CreatorIndex {
   int64_t no_person_live_ ABSL_GUARDED_BY(mu_) = 0;
   std::array<std::array<int64_t, 6>, 11> platform_tier_counts_ ABSL_GUARDED_BY(mu_){};
   std::array<int64_t, 4> field_len_sum_ ABSL_GUARDED_BY(mu_){};
+
+ public:
+  // The distribution of stats.engagement_rate among live profiles with a
+  // known rate, per platform and tier (GetCatalogStats, for scoring's peer
+  // percentiles): `points` >= 2 quantiles at probabilities 0, 1/(points - 1),
+  // ..., 1, linear between order statistics. Cells without a rate are left
+  // out. Copies the column under the read lock and sorts outside it.
+  struct RateQuantiles {
+    common::v1::Platform platform;
+    common::v1::Tier tier;
+    int64_t count;
+    std::vector<double> quantiles;
+  };
+  std::vector<RateQuantiles> EngagementRateQuantiles(int points) const;
 };
 
 // Stable 64-bit FNV-1a of a person_id (0 for empty), identical in every
