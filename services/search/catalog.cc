@@ -66,7 +66,9 @@ void Catalog::Invalidate(absl::Span<const CatalogChange> changes) {
 absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int first_position,
                                               bool validate_only) {
   UpsertSummary summary;
-  std::vector<Creator> valid;
+  // Pointers into `creators`: the store moves the written ones into the
+  // changes instead of copying them.
+  std::vector<Creator*> valid;
   std::vector<int> positions;
   valid.reserve(creators.size());
   for (size_t i = 0; i < creators.size(); ++i) {
@@ -79,7 +81,7 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
       continue;
     }
     NormalizeCreator(tiers_, &creators[i]);
-    valid.push_back(std::move(creators[i]));
+    valid.push_back(&creators[i]);
     positions.push_back(position);
   }
   if (validate_only || valid.empty()) {
@@ -90,7 +92,7 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
   // Holding apply_mu_ across the commit keeps the replica poller from
   // reading our own rows back before we apply them (double work).
   absl::ReleasableMutexLock lock(&apply_mu_);
-  auto results = store_.Upsert(valid, clock_(), &changes);
+  auto results = store_.Upsert(absl::MakeConstSpan(valid), clock_(), &changes);
   if (!results.ok()) return results.status();
   for (size_t i = 0; i < results->size(); ++i) {
     const RecordResult& r = (*results)[i];
@@ -105,7 +107,7 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
         ++summary.unchanged;
         break;
       case WriteOutcome::kRejected:
-        summary.rejected.push_back({positions[i], valid[i].creator_id(), r.field, r.description});
+        summary.rejected.push_back({positions[i], valid[i]->creator_id(), r.field, r.description});
         break;
     }
   }

@@ -48,7 +48,18 @@ class CreatorStore {
   // to another live creator is kRejected; the others get the catalog's next
   // versions, in batch order. `changes` receives the written records with
   // their versions and times set.
+  //
+  // The stored rows of the batch are read with a few IN queries (not one
+  // query per record), the records are checked against them in batch order
+  // (so a later record sees an earlier one's effect, e.g. a freed handle or
+  // a second write of the same id), and consecutive new records go in as
+  // multi-row INSERTs.
   absl::StatusOr<std::vector<RecordResult>> Upsert(absl::Span<const common::v1::Creator> batch,
+                                                   absl::Time now,
+                                                   std::vector<CatalogChange>* changes);
+  // Same, without copying: after a successful commit the written records are
+  // moved out of *batch[i] into `changes` (when not null).
+  absl::StatusOr<std::vector<RecordResult>> Upsert(absl::Span<common::v1::Creator* const> batch,
                                                    absl::Time now,
                                                    std::vector<CatalogChange>* changes);
 
