@@ -1,6 +1,7 @@
 // Store-first writes, version-ordered index application, cache-aside reads.
 #include "services/search/catalog.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "google/protobuf/util/time_util.h"
@@ -34,6 +35,7 @@ absl::Status Catalog::CatchUpLocked() {
     if (!changes.ok()) return changes.status();
     if (changes->empty()) return absl::OkStatus();
     listener_.ApplyBatch(*changes);
+    InvalidateHot(*changes);
     applied_version_.store(changes->back().version);
     for (const CatalogChange& c : *changes) {
       if (!c.deleted) {
@@ -50,11 +52,25 @@ absl::Time Catalog::last_update_time() const {
   return absl::FromUnixMicros(last_update_us_.load());
 }
 
-void Catalog::Invalidate(absl::Span<const CatalogChange> changes) {
-  if (cache_ == nullptr || changes.empty()) return;
+void Catalog::InvalidateHot(absl::Span<const CatalogChange> changes) {
+  if (hot_ == nullptr || changes.empty()) return;
   std::vector<std::string> ids;
   ids.reserve(changes.size());
   for (const CatalogChange& c : changes) ids.push_back(c.creator_id);
+  hot_->Invalidate(ids);
+}
+
+void Catalog::Invalidate(absl::Span<const CatalogChange> changes) {
+  if (changes.empty()) return;
+  std::vector<std::string> ids;
+  ids.reserve(changes.size());
+  for (const CatalogChange& c : changes) ids.push_back(c.creator_id);
+  // After the Redis delete, fence out LRU fills that read Redis between the
+  // apply (which already invalidated the LRU) and this delete.
+  absl::Cleanup fence = [&] {
+    if (hot_ != nullptr) hot_->Invalidate(ids);
+  };
+  if (cache_ == nullptr) return;
   // The store already has the change; a failed delete only leaves a stale
   // copy for at most the cache TTL, and is counted by the cache.
   if (absl::Status s = cache_->InvalidateMany(ids); !s.ok()) {
@@ -118,6 +134,7 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
   }
   if (!changes.empty() && changes.back().version > applied_version_.load()) {
     listener_.ApplyBatch(changes);
+    InvalidateHot(changes);
     applied_version_.store(changes.back().version);
     last_update_us_.store(absl::ToUnixMicros(clock_()));
   }
@@ -139,6 +156,7 @@ absl::StatusOr<bool> Catalog::Delete(const std::string& creator_id) {
     }
     if (changes.front().version > applied_version_.load()) {
       listener_.ApplyBatch(changes);
+      InvalidateHot(changes);
       applied_version_.store(changes.front().version);
     }
   }
@@ -146,54 +164,110 @@ absl::StatusOr<bool> Catalog::Delete(const std::string& creator_id) {
   return true;
 }
 
-absl::StatusOr<std::optional<Creator>> Catalog::Get(const std::string& creator_id) {
-  auto load_one = [this](std::string_view id) -> absl::StatusOr<std::optional<std::string>> {
-    auto creator = store_.Get(std::string(id));
+absl::StatusOr<HotProfiles::Bytes> Catalog::GetSerialized(const std::string& creator_id) {
+  if (hot_ != nullptr) {
+    if (HotProfiles::Bytes bytes = hot_->Get(creator_id)) return bytes;
+  }
+  const uint64_t ticket = hot_ != nullptr ? hot_->Ticket(creator_id) : 0;
+  auto from_store = [&]() -> absl::StatusOr<std::optional<std::string>> {
+    auto creator = store_.Get(creator_id);
     if (!creator.ok()) return creator.status();
     if (!creator->has_value()) return std::optional<std::string>();
     return std::optional<std::string>((*creator)->SerializeAsString());
   };
-  if (cache_ == nullptr) return store_.Get(creator_id);
-  auto bytes = cache_->Get(creator_id, load_one);
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::optional<Creator>();
-  Creator creator;
-  if (!creator.ParseFromString(**bytes)) {
+  absl::StatusOr<std::optional<std::string>> bytes;
+  if (cache_ == nullptr) {
+    bytes = from_store();
+  } else {
+    bytes = cache_->Get(creator_id,
+                        [&](std::string_view) -> absl::StatusOr<std::optional<std::string>> {
+                          return from_store();
+                        });
     // A corrupt cache entry must not fail the read: drop it, use the store.
-    (void)cache_->Invalidate(creator_id);
-    return store_.Get(creator_id);
+    if (bytes.ok() && bytes->has_value() && !Creator().ParseFromString(**bytes)) {
+      (void)cache_->Invalidate(creator_id);
+      bytes = from_store();
+    }
   }
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return HotProfiles::Bytes();
+  auto shared = std::make_shared<const std::string>(**std::move(bytes));
+  if (hot_ != nullptr) hot_->Insert(creator_id, shared, ticket);
+  return HotProfiles::Bytes(std::move(shared));
+}
+
+absl::StatusOr<std::optional<Creator>> Catalog::Get(const std::string& creator_id) {
+  auto bytes = GetSerialized(creator_id);
+  if (!bytes.ok()) return bytes.status();
+  if (*bytes == nullptr) return std::optional<Creator>();
+  Creator creator;
+  if (!creator.ParseFromString(**bytes)) return store_.Get(creator_id);
   return std::optional<Creator>(std::move(creator));
 }
 
 absl::StatusOr<std::vector<std::optional<Creator>>> Catalog::BatchGet(
     absl::Span<const std::string> creator_ids) {
-  if (cache_ == nullptr) return store_.GetMany(creator_ids);
+  std::vector<std::optional<Creator>> out(creator_ids.size());
+  // Served from the in-process LRU where possible; the rest below.
+  std::vector<std::string> missed_ids;
+  std::vector<size_t> missed_positions;
+  std::vector<uint64_t> tickets;
+  for (size_t i = 0; i < creator_ids.size(); ++i) {
+    if (hot_ != nullptr) {
+      if (HotProfiles::Bytes bytes = hot_->Get(creator_ids[i])) {
+        Creator creator;
+        if (creator.ParseFromString(*bytes)) {
+          out[i] = std::move(creator);
+          continue;
+        }
+      }
+      tickets.push_back(hot_->Ticket(creator_ids[i]));
+    }
+    missed_ids.push_back(creator_ids[i]);
+    missed_positions.push_back(i);
+  }
+  if (missed_ids.empty()) return out;
+  auto keep = [&](size_t m, std::string bytes) {
+    if (hot_ == nullptr) return;
+    hot_->Insert(missed_ids[m], std::make_shared<const std::string>(std::move(bytes)), tickets[m]);
+  };
+  if (cache_ == nullptr) {
+    auto creators = store_.GetMany(missed_ids);
+    if (!creators.ok()) return creators.status();
+    for (size_t m = 0; m < missed_ids.size(); ++m) {
+      std::optional<Creator>& c = (*creators)[m];
+      if (!c.has_value()) continue;
+      if (hot_ != nullptr) keep(m, c->SerializeAsString());
+      out[missed_positions[m]] = std::move(c);
+    }
+    return out;
+  }
   auto load_many = [this](absl::Span<const std::string> ids)
       -> absl::StatusOr<std::vector<std::optional<std::string>>> {
     auto creators = store_.GetMany(ids);
     if (!creators.ok()) return creators.status();
-    std::vector<std::optional<std::string>> out;
-    out.reserve(creators->size());
+    std::vector<std::optional<std::string>> loaded;
+    loaded.reserve(creators->size());
     for (const auto& c : *creators) {
-      out.push_back(c.has_value() ? std::optional<std::string>(c->SerializeAsString())
-                                  : std::nullopt);
+      loaded.push_back(c.has_value() ? std::optional<std::string>(c->SerializeAsString())
+                                     : std::nullopt);
     }
-    return out;
+    return loaded;
   };
-  auto bytes = cache_->BatchGet(creator_ids, load_many);
+  auto bytes = cache_->BatchGet(missed_ids, load_many);
   if (!bytes.ok()) return bytes.status();
-  std::vector<std::optional<Creator>> out(bytes->size());
-  for (size_t i = 0; i < bytes->size(); ++i) {
-    if (!(*bytes)[i].has_value()) continue;
+  for (size_t m = 0; m < bytes->size(); ++m) {
+    std::optional<std::string>& b = (*bytes)[m];
+    if (!b.has_value()) continue;
     Creator creator;
-    if (creator.ParseFromString(*(*bytes)[i])) {
-      out[i] = std::move(creator);
+    if (creator.ParseFromString(*b)) {
+      keep(m, *std::move(b));
+      out[missed_positions[m]] = std::move(creator);
     } else {
-      (void)cache_->Invalidate(creator_ids[i]);
-      auto fresh = store_.Get(creator_ids[i]);
+      (void)cache_->Invalidate(missed_ids[m]);
+      auto fresh = store_.Get(missed_ids[m]);
       if (!fresh.ok()) return fresh.status();
-      out[i] = *std::move(fresh);
+      out[missed_positions[m]] = *std::move(fresh);
     }
   }
   return out;

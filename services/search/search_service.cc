@@ -3,6 +3,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/support/proto_buffer_writer.h"
 
 namespace microreach::search {
 namespace {
@@ -77,24 +80,61 @@ absl::StatusOr<std::string> SearchServiceImpl::Writer(const grpc::ServerContext&
   return workspace;
 }
 
-grpc::Status SearchServiceImpl::GetCreator(grpc::ServerContext* context,
-                                           const v1::GetCreatorRequest* request,
-                                           v1::GetCreatorResponse* response) {
-  if (auto caller = Caller(*context); !caller.ok()) return ToGrpc(caller.status());
+grpc::ServerUnaryReactor* SearchServiceImpl::GetCreator(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(GetCreatorBytes(*context, *request, response));
+  return reactor;
+}
+
+grpc::Status SearchServiceImpl::GetCreatorBytes(const grpc::CallbackServerContext& context,
+                                                const grpc::ByteBuffer& request_bytes,
+                                                grpc::ByteBuffer* response) {
+  if (auto caller = auth_.Authenticate(context); !caller.ok()) return ToGrpc(caller.status());
+  v1::GetCreatorRequest request;
+  grpc::ByteBuffer copy(request_bytes);  // shares the slices
+  if (grpc::Status s =
+          grpc::SerializationTraits<v1::GetCreatorRequest>::Deserialize(&copy, &request);
+      !s.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "cannot parse GetCreatorRequest");
+  }
   status::FieldViolations v;
-  if (!IsValidId(request->creator_id())) {
+  if (!IsValidId(request.creator_id())) {
     v.Add("creator_id", "required: 1-128 characters of letters, digits, '.', '_', ':' or '-'");
   }
-  if (!ValidView(request->view())) v.Add("view", "unknown CreatorView value");
+  if (!ValidView(request.view())) v.Add("view", "unknown CreatorView value");
   if (!v.empty()) return ToGrpc(v.ToStatus());
-  auto creator = catalog_.Get(request->creator_id());
-  if (!creator.ok()) return ToGrpc(creator.status());
-  if (!creator->has_value()) {
+  auto bytes = catalog_.GetSerialized(request.creator_id());
+  if (!bytes.ok()) return ToGrpc(bytes.status());
+  if (*bytes == nullptr) {
     return ToGrpc(absl::NotFoundError(
-        absl::StrCat("creator \"", request->creator_id(), "\" is not in the catalog")));
+        absl::StrCat("creator \"", request.creator_id(), "\" is not in the catalog")));
   }
-  *response->mutable_creator() = **std::move(creator);
-  ApplyView(request->view(), /*default_full=*/true, response->mutable_creator());
+  if (request.view() == v1::CREATOR_VIEW_BASIC) {
+    v1::GetCreatorResponse out;
+    if (!out.mutable_creator()->ParseFromString(**bytes)) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "stored profile cannot be decoded");
+    }
+    ApplyView(request.view(), /*default_full=*/true, out.mutable_creator());
+    bool own_buffer = false;
+    return grpc::SerializationTraits<v1::GetCreatorResponse>::Serialize(out, response, &own_buffer);
+  }
+  // The full view is the stored bytes as field 1 of GetCreatorResponse: a
+  // tag, a length and the profile, sent without copying the profile.
+  char header[16];
+  size_t n = 0;
+  header[n++] = 0x0a;  // field 1, length-delimited
+  for (uint64_t len = (*bytes)->size();; len >>= 7) {
+    header[n++] = static_cast<char>(len < 0x80 ? len : (len & 0x7f) | 0x80);
+    if (len < 0x80) break;
+  }
+  auto* owner = new HotProfiles::Bytes(*bytes);
+  grpc::Slice slices[2] = {grpc::Slice(header, n),
+                           grpc::Slice(
+                               const_cast<char*>((*owner)->data()), (*owner)->size(),
+                               [](void* p) { delete static_cast<HotProfiles::Bytes*>(p); }, owner)};
+  *response = grpc::ByteBuffer(slices, 2);
   return grpc::Status::OK;
 }
 
