@@ -41,7 +41,7 @@ absl::Status Catalog::CatchUpLocked() {
       if (!c.deleted) {
         last_update_us_.store(std::max<int64_t>(
             last_update_us_.load(),
-            absl::ToUnixMicros(absl::FromUnixSeconds(c.creator.update_time().seconds()))));
+            absl::ToUnixMicros(absl::FromUnixSeconds(c.profile().update_time().seconds()))));
       }
     }
     if (static_cast<int>(changes->size()) < kFeedPage) return absl::OkStatus();
@@ -81,23 +81,30 @@ void Catalog::Invalidate(absl::Span<const CatalogChange> changes) {
 
 absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int first_position,
                                               bool validate_only) {
+  std::vector<Creator*> pointers;
+  pointers.reserve(creators.size());
+  for (Creator& c : creators) pointers.push_back(&c);
+  return Upsert(absl::MakeConstSpan(pointers), first_position, validate_only);
+}
+
+absl::StatusOr<UpsertSummary> Catalog::Upsert(absl::Span<Creator* const> creators,
+                                              int first_position, bool validate_only) {
   UpsertSummary summary;
-  // Pointers into `creators`: the store moves the written ones into the
-  // changes instead of copying them.
+  // The store's changes refer to these records rather than copying them.
   std::vector<Creator*> valid;
   std::vector<int> positions;
   valid.reserve(creators.size());
   for (size_t i = 0; i < creators.size(); ++i) {
     const int position = first_position + static_cast<int>(i);
-    status::FieldViolations violations = ValidateCreator(creators[i]);
+    status::FieldViolations violations = ValidateCreator(*creators[i]);
     if (!violations.empty()) {
       for (const auto& v : violations.violations()) {
-        summary.rejected.push_back({position, creators[i].creator_id(), v.field, v.description});
+        summary.rejected.push_back({position, creators[i]->creator_id(), v.field, v.description});
       }
       continue;
     }
-    NormalizeCreator(tiers_, &creators[i]);
-    valid.push_back(&creators[i]);
+    NormalizeCreator(tiers_, creators[i]);
+    valid.push_back(creators[i]);
     positions.push_back(position);
   }
   if (validate_only || valid.empty()) {

@@ -66,6 +66,10 @@ class Catalog {
   // and then deletes the cache entries (after the commit).
   absl::StatusOr<UpsertSummary> Upsert(std::vector<common::v1::Creator> creators,
                                        int first_position, bool validate_only);
+  // Same on the caller's records (e.g. on the arena the stream was parsed
+  // into), which are normalised and get their versions in place.
+  absl::StatusOr<UpsertSummary> Upsert(absl::Span<common::v1::Creator* const> creators,
+                                       int first_position, bool validate_only);
 
   // Deletes a profile; false when it was not in the catalog.
   absl::StatusOr<bool> Delete(const std::string& creator_id);

@@ -104,7 +104,15 @@ absl::StatusOr<std::vector<RecordResult>> CreatorStore::Upsert(
   std::vector<Creator*> pointers;
   pointers.reserve(copies.size());
   for (Creator& c : copies) pointers.push_back(&c);
-  return Upsert(absl::MakeConstSpan(pointers), now, changes);
+  auto results = Upsert(absl::MakeConstSpan(pointers), now, changes);
+  // The copies die here: the changes take the profiles over.
+  if (results.ok() && changes != nullptr) {
+    for (CatalogChange& change : *changes) {
+      change.creator = std::move(copies[static_cast<size_t>(change.source - copies.data())]);
+      change.source = nullptr;
+    }
+  }
+  return results;
 }
 
 namespace {
@@ -361,8 +369,8 @@ absl::StatusOr<std::vector<RecordResult>> CreatorStore::Upsert(
       CatalogChange& change = changes->emplace_back();
       change.version = w.version;
       change.creator_id = c->creator_id();
-      change.creator = std::move(*c);
-      SetTimes(w.version, w.create_us, now_us, &change.creator);
+      SetTimes(w.version, w.create_us, now_us, c);
+      change.source = c;
     }
   }
   return results;

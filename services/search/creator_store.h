@@ -32,7 +32,13 @@ struct CatalogChange {
   int64_t version = 0;
   std::string creator_id;
   bool deleted = false;
-  common::v1::Creator creator;  // empty when deleted
+  common::v1::Creator creator;  // empty when deleted or when `source` is set
+  // Set instead of `creator` by the in-place upsert below: the written
+  // record itself, valid while the caller's batch lives.
+  const common::v1::Creator* source = nullptr;
+
+  // The profile, whichever of the two holds it.
+  const common::v1::Creator& profile() const { return source != nullptr ? *source : creator; }
 };
 
 // Not thread-compatible beyond what store::Database provides: every method
@@ -57,8 +63,9 @@ class CreatorStore {
   absl::StatusOr<std::vector<RecordResult>> Upsert(absl::Span<const common::v1::Creator> batch,
                                                    absl::Time now,
                                                    std::vector<CatalogChange>* changes);
-  // Same, without copying: after a successful commit the written records are
-  // moved out of *batch[i] into `changes` (when not null).
+  // Same, without copying: after a successful commit each written record
+  // *batch[i] gets its version and times, and its change refers to it
+  // (CatalogChange::source), so `changes` is valid only while the batch is.
   absl::StatusOr<std::vector<RecordResult>> Upsert(absl::Span<common::v1::Creator* const> batch,
                                                    absl::Time now,
                                                    std::vector<CatalogChange>* changes);

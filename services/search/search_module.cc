@@ -43,7 +43,7 @@ class IndexListener final : public CatalogListener {
     for (const CatalogChange& change : changes) {
       if (change.deleted) {
         index_.Remove(change.creator_id);
-      } else if (absl::Status s = index_.Upsert(change.creator); !s.ok()) {
+      } else if (absl::Status s = index_.Upsert(change.profile()); !s.ok()) {
         // The store accepted it, so this is a bug in the index; keep serving.
         log::Error("index rejected a stored profile",
                    {{"creator_id", change.creator_id}, {"error", std::string(s.message())}});
