@@ -1,6 +1,8 @@
 // Store-first writes, version-ordered index application, cache-aside reads.
 #include "services/search/catalog.h"
 
+#include <algorithm>
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
@@ -89,6 +91,18 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(std::vector<Creator> creators, int
 
 absl::StatusOr<UpsertSummary> Catalog::Upsert(absl::Span<Creator* const> creators,
                                               int first_position, bool validate_only) {
+  std::vector<CatalogChange> changes;
+  auto summary = Commit(creators, first_position, validate_only, &changes);
+  if (!summary.ok()) return summary;
+  if (absl::Status s = ApplyCommitted(changes); !s.ok()) return s;
+  summary->catalog_version = applied_version_.load();
+  return summary;
+}
+
+absl::StatusOr<UpsertSummary> Catalog::Commit(absl::Span<Creator* const> creators,
+                                              int first_position, bool validate_only,
+                                              std::vector<CatalogChange>* changes) {
+  changes->clear();
   UpsertSummary summary;
   // The store's changes refer to these records rather than copying them.
   std::vector<Creator*> valid;
@@ -111,11 +125,7 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(absl::Span<Creator* const> creator
     summary.catalog_version = applied_version_.load();
     return summary;
   }
-  std::vector<CatalogChange> changes;
-  // Holding apply_mu_ across the commit keeps the replica poller from
-  // reading our own rows back before we apply them (double work).
-  absl::ReleasableMutexLock lock(&apply_mu_);
-  auto results = store_.Upsert(absl::MakeConstSpan(valid), clock_(), &changes);
+  auto results = store_.Upsert(absl::MakeConstSpan(valid), clock_(), changes);
   if (!results.ok()) return results.status();
   for (size_t i = 0; i < results->size(); ++i) {
     const RecordResult& r = (*results)[i];
@@ -134,21 +144,36 @@ absl::StatusOr<UpsertSummary> Catalog::Upsert(absl::Span<Creator* const> creator
         break;
     }
   }
-  // Our own commit is contiguous; anything between the applied version and
-  // it came from another process and is read back from the store first.
-  if (!changes.empty() && changes.front().version != applied_version_.load() + 1) {
-    if (absl::Status s = CatchUpLocked(); !s.ok()) return s;
-  }
-  if (!changes.empty() && changes.back().version > applied_version_.load()) {
-    listener_.ApplyBatch(changes);
-    InvalidateHot(changes);
-    applied_version_.store(changes.back().version);
-    last_update_us_.store(absl::ToUnixMicros(clock_()));
-  }
-  summary.catalog_version = applied_version_.load();
-  lock.Release();
-  Invalidate(changes);
+  summary.catalog_version = changes->empty() ? applied_version_.load() : changes->back().version;
   return summary;
+}
+
+absl::Status Catalog::ApplyCommitted(absl::Span<const CatalogChange> changes) {
+  if (changes.empty()) return absl::OkStatus();
+  {
+    absl::MutexLock lock(&apply_mu_);
+    // Our own commit is contiguous; anything between the applied version and
+    // it came from another process and is read back from the store first
+    // (which may apply our rows too, as may the replica poller when it runs
+    // between our commit and this call: only what is left is applied here).
+    if (changes.front().version != applied_version_.load() + 1 &&
+        changes.back().version > applied_version_.load()) {
+      if (absl::Status s = CatchUpLocked(); !s.ok()) return s;
+    }
+    const int64_t applied = applied_version_.load();
+    auto first = std::find_if(changes.begin(), changes.end(),
+                              [&](const CatalogChange& c) { return c.version > applied; });
+    if (first != changes.end()) {
+      const absl::Span<const CatalogChange> rest =
+          changes.subspan(static_cast<size_t>(first - changes.begin()));
+      listener_.ApplyBatch(rest);
+      InvalidateHot(rest);
+      applied_version_.store(rest.back().version);
+      last_update_us_.store(absl::ToUnixMicros(clock_()));
+    }
+  }
+  Invalidate(changes);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> Catalog::Delete(const std::string& creator_id) {

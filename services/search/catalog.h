@@ -71,6 +71,17 @@ class Catalog {
   absl::StatusOr<UpsertSummary> Upsert(absl::Span<common::v1::Creator* const> creators,
                                        int first_position, bool validate_only);
 
+  // Upsert in two steps, so a stream can commit its next batch while the
+  // previous one is applied: Commit validates and writes (the records are
+  // durable when it returns; catalog_version is the last committed one) and
+  // fills `changes`, which refer to `creators`; ApplyCommitted then applies
+  // them to the listener in version order and invalidates the caches. Calls
+  // to ApplyCommitted must come in commit order.
+  absl::StatusOr<UpsertSummary> Commit(absl::Span<common::v1::Creator* const> creators,
+                                       int first_position, bool validate_only,
+                                       std::vector<CatalogChange>* changes);
+  absl::Status ApplyCommitted(absl::Span<const CatalogChange> changes);
+
   // Deletes a profile; false when it was not in the catalog.
   absl::StatusOr<bool> Delete(const std::string& creator_id);
 

@@ -1,6 +1,10 @@
 // SearchService RPCs over the catalog and the index.
 #include "services/search/search_service.h"
 
+#include <array>
+#include <thread>
+
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
 #include "google/protobuf/arena.h"
@@ -175,30 +179,58 @@ grpc::Status SearchServiceImpl::BatchGetCreators(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+namespace {
+
+// One batch of an UpsertCreators stream: its messages are parsed onto one
+// arena, which the catalog works on in place (no per-field heap allocation
+// or free) and which is reset once the batch is committed and applied. The
+// first block is reused by every batch.
+struct UpsertBatch {
+  UpsertBatch() : first_block(kUpsertArenaBlock), arena(Options(first_block)) {}
+
+  static google::protobuf::ArenaOptions Options(std::vector<char>& block) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = block.data();
+    options.initial_block_size = block.size();
+    options.max_block_size = kUpsertArenaBlock;
+    return options;
+  }
+
+  std::vector<char> first_block;
+  google::protobuf::Arena arena;
+  std::vector<common::v1::Creator*> creators;
+  int64_t first_position = 0;
+  std::vector<CatalogChange> changes;  // refer to `creators`
+};
+
+}  // namespace
+
 grpc::Status SearchServiceImpl::UpsertCreators(
     grpc::ServerContext* context, grpc::ServerReader<v1::UpsertCreatorsRequest>* reader,
     v1::UpsertCreatorsResponse* response) {
   if (auto writer = Writer(*context); !writer.ok()) return ToGrpc(writer.status());
-  // A batch's messages are parsed onto one arena, which the catalog works on
-  // in place and which is reset once the batch is committed: no per-field
-  // heap allocation or free. The first block is reused by every batch.
-  std::vector<char> first_block(kUpsertArenaBlock);
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = first_block.data();
-  arena_options.initial_block_size = first_block.size();
-  arena_options.max_block_size = kUpsertArenaBlock;
-  google::protobuf::Arena arena(arena_options);
-  std::vector<common::v1::Creator*> pending;
+  // Two batches in a pipeline: while one is applied to the index (on
+  // `applier`), the next is read, validated and committed. A batch is
+  // durable once committed; the response goes out after every batch is
+  // also applied, so a search right after it sees the stream's writes.
+  std::array<UpsertBatch, 2> batches;
+  int current = 0;
+  std::thread applier;
+  absl::Status apply_status;
+  auto wait_for_applier = [&]() -> absl::Status {
+    if (applier.joinable()) applier.join();
+    return apply_status;
+  };
+  absl::Cleanup join = [&] { (void)wait_for_applier(); };
   int64_t received = 0;
-  int64_t pending_first = 0;
   bool validate_only = false;
   bool first_message = true;
   auto flush = [&]() -> absl::Status {
-    if (pending.empty()) return absl::OkStatus();
-    auto summary = catalog_.Upsert(absl::MakeConstSpan(pending), static_cast<int>(pending_first),
-                                   validate_only);
-    pending.clear();
-    arena.Reset();
+    UpsertBatch& batch = batches[current];
+    if (batch.creators.empty()) return absl::OkStatus();
+    auto summary =
+        catalog_.Commit(absl::MakeConstSpan(batch.creators), static_cast<int>(batch.first_position),
+                        validate_only, &batch.changes);
     if (!summary.ok()) return summary.status();
     response->set_created_count(response->created_count() + summary->created);
     response->set_updated_count(response->updated_count() + summary->updated);
@@ -213,12 +245,22 @@ grpc::Status SearchServiceImpl::UpsertCreators(
       e->set_field(absl::StrCat("creators[", r.position, "].", r.field));
       e->set_description(r.description);
     }
-    response->set_catalog_version(summary->catalog_version);
+    // Applies come in commit order: the previous batch's first.
+    if (absl::Status s = wait_for_applier(); !s.ok()) return s;
+    applier = std::thread([this, &batch, &apply_status] {
+      apply_status = catalog_.ApplyCommitted(batch.changes);
+      batch.changes.clear();
+      batch.creators.clear();
+      batch.arena.Reset();
+    });
+    current = 1 - current;
     return absl::OkStatus();
   };
   int64_t message_index = 0;
   while (true) {
-    auto& message = *google::protobuf::Arena::CreateMessage<v1::UpsertCreatorsRequest>(&arena);
+    UpsertBatch& batch = batches[current];
+    auto& message =
+        *google::protobuf::Arena::CreateMessage<v1::UpsertCreatorsRequest>(&batch.arena);
     if (!reader->Read(&message)) break;
     if (message.creators_size() > options_.max_upsert_message) {
       return ToGrpc(status::InvalidField(
@@ -234,11 +276,11 @@ grpc::Status SearchServiceImpl::UpsertCreators(
           status::InvalidField(absl::StrCat("messages[", message_index, "].validate_only"),
                                "must be the same in every message of a stream"));
     }
-    if (pending.empty()) pending_first = received;
-    for (auto& creator : *message.mutable_creators()) pending.push_back(&creator);
+    if (batch.creators.empty()) batch.first_position = received;
+    for (auto& creator : *message.mutable_creators()) batch.creators.push_back(&creator);
     received += message.creators_size();
     ++message_index;
-    if (static_cast<int>(pending.size()) >= options_.upsert_batch) {
+    if (static_cast<int>(batch.creators.size()) >= options_.upsert_batch) {
       // Committed batches stay committed if the stream later fails; re-sending
       // them is harmless because identical records are not rewritten.
       if (absl::Status s = flush(); !s.ok()) return ToGrpc(s);
@@ -246,8 +288,9 @@ grpc::Status SearchServiceImpl::UpsertCreators(
   }
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
   if (absl::Status s = flush(); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = wait_for_applier(); !s.ok()) return ToGrpc(s);
   response->set_received_count(received);
-  if (response->catalog_version() == 0) response->set_catalog_version(catalog_.applied_version());
+  response->set_catalog_version(catalog_.applied_version());
   return grpc::Status::OK;
 }
 
