@@ -49,7 +49,9 @@ HotProfiles::Bytes HotProfiles::Get(absl::string_view id) {
       if (it->second->expires <= clock_()) {
         EraseLocked(shard, it->second);
       } else {
-        shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
+        // Second chance instead of a move to the front: a hit only marks
+        // the entry, so the hot path does not touch the list.
+        it->second->referenced = true;
         out = it->second->bytes;
       }
     }
@@ -85,7 +87,13 @@ void HotProfiles::Insert(absl::string_view id, Bytes bytes, uint64_t ticket) {
   if (shard.epoch != ticket) return;
   if (auto it = shard.index.find(id); it != shard.index.end()) EraseLocked(shard, it->second);
   while (!shard.lru.empty() && shard.bytes + cost > shard_capacity_) {
-    EraseLocked(shard, std::prev(shard.lru.end()));
+    auto oldest = std::prev(shard.lru.end());
+    if (oldest->referenced && oldest != shard.lru.begin()) {
+      oldest->referenced = false;
+      shard.lru.splice(shard.lru.begin(), shard.lru, oldest);
+      continue;
+    }
+    EraseLocked(shard, oldest);
   }
   shard.lru.push_front(Entry{std::string(id), std::move(bytes), cost, clock_() + ttl_});
   shard.index.emplace(absl::string_view(shard.lru.front().id), shard.lru.begin());

@@ -83,12 +83,15 @@ class HotProfiles {
     Bytes bytes;
     size_t cost;
     absl::Time expires;
+    bool referenced = false;  // hit since it was last at the front
   };
   struct Shard {
     mutable absl::Mutex mu;
     uint64_t epoch ABSL_GUARDED_BY(mu) = 0;
     size_t bytes ABSL_GUARDED_BY(mu) = 0;
-    std::list<Entry> lru ABSL_GUARDED_BY(mu);  // most recent first
+    // Newest first; evicts from the back, giving entries hit since they
+    // were last moved a second chance (CLOCK), which approximates LRU.
+    std::list<Entry> lru ABSL_GUARDED_BY(mu);
     absl::flat_hash_map<absl::string_view, std::list<Entry>::iterator> index ABSL_GUARDED_BY(mu);
   };
 

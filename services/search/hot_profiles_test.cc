@@ -75,6 +75,18 @@ TEST(HotProfilesTest, StaysWithinItsBoundByEvictingTheLeastRecentlyUsed) {
   EXPECT_EQ(lru.Get("big"), nullptr);
 }
 
+TEST(HotProfilesTest, AnEntryThatWasHitOutlivesOnesThatWereNot) {
+  // One shard's worth: ids that land in one shard are not known up front,
+  // so use a bound where every shard holds about four 200-byte values.
+  HotProfiles lru(32 * 1400, absl::Minutes(1), nullptr);
+  lru.Insert("hot", Value(std::string(200, 'h')), lru.Ticket("hot"));
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_NE(lru.Get("hot"), nullptr) << "evicted after " << i << " inserts";
+    const std::string id = "cold" + std::to_string(i);
+    lru.Insert(id, Value(std::string(200, 'c')), lru.Ticket(id));
+  }
+}
+
 TEST(HotProfilesTest, EntriesExpire) {
   absl::Time now = absl::FromUnixSeconds(1000);
   HotProfiles lru(1 << 20, absl::Seconds(30), nullptr, [&] { return now; });
