@@ -27,6 +27,10 @@ absl::Status Catalog::Load() {
 }
 
 absl::Status Catalog::CatchUp() {
+  // Our own committed batches are about to be applied from memory, and
+  // ApplyCommitted reads any other process's changes before them: reading
+  // them back from the store here would only duplicate that work.
+  if (own_commits_in_flight_.load() > 0) return absl::OkStatus();
   absl::MutexLock lock(&apply_mu_);
   return CatchUpLocked();
 }
@@ -127,6 +131,7 @@ absl::StatusOr<UpsertSummary> Catalog::Commit(absl::Span<Creator* const> creator
   }
   auto results = store_.Upsert(absl::MakeConstSpan(valid), clock_(), changes);
   if (!results.ok()) return results.status();
+  if (!changes->empty()) own_commits_in_flight_.fetch_add(1);
   for (size_t i = 0; i < results->size(); ++i) {
     const RecordResult& r = (*results)[i];
     switch (r.outcome) {
@@ -150,6 +155,7 @@ absl::StatusOr<UpsertSummary> Catalog::Commit(absl::Span<Creator* const> creator
 
 absl::Status Catalog::ApplyCommitted(absl::Span<const CatalogChange> changes) {
   if (changes.empty()) return absl::OkStatus();
+  absl::Cleanup done = [this] { own_commits_in_flight_.fetch_sub(1); };
   {
     absl::MutexLock lock(&apply_mu_);
     // Our own commit is contiguous; anything between the applied version and

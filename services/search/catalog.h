@@ -76,7 +76,9 @@ class Catalog {
   // durable when it returns; catalog_version is the last committed one) and
   // fills `changes`, which refer to `creators`; ApplyCommitted then applies
   // them to the listener in version order and invalidates the caches. Calls
-  // to ApplyCommitted must come in commit order.
+  // to ApplyCommitted must come in commit order, and every Commit that
+  // returned changes must be followed by one (CatchUp() pauses while a
+  // committed batch waits for it).
   absl::StatusOr<UpsertSummary> Commit(absl::Span<common::v1::Creator* const> creators,
                                        int first_position, bool validate_only,
                                        std::vector<CatalogChange>* changes);
@@ -117,6 +119,8 @@ class Catalog {
   absl::Mutex apply_mu_;
   std::atomic<int64_t> applied_version_{0};
   std::atomic<int64_t> last_update_us_{0};
+  // Batches committed by Commit and not yet passed to ApplyCommitted.
+  std::atomic<int> own_commits_in_flight_{0};
 };
 
 }  // namespace microreach::search

@@ -246,7 +246,11 @@ grpc::Status SearchServiceImpl::UpsertCreators(
       e->set_description(r.description);
     }
     // Applies come in commit order: the previous batch's first.
-    if (absl::Status s = wait_for_applier(); !s.ok()) return s;
+    if (absl::Status s = wait_for_applier(); !s.ok()) {
+      // Every commit is applied, even when the stream fails.
+      (void)catalog_.ApplyCommitted(batch.changes);
+      return s;
+    }
     applier = std::thread([this, &batch, &apply_status] {
       apply_status = catalog_.ApplyCommitted(batch.changes);
       batch.changes.clear();
