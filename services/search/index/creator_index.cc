@@ -247,6 +247,9 @@ struct Check {
   bool has_exc = false;
   bool sum = false;
   bool max_zero = false;
+  // The include part is exactly the union of a generator's postings, so a
+  // broad search (which ANDs every generator) need not check it again.
+  bool implied = false;
   uint8_t min_q = 0;
   uint8_t max_q = 0;
   // Value id -> bit 1 include, bit 2 exclude.
@@ -259,6 +262,45 @@ Check MakeCheck(Check::Kind kind) {
   Check c;
   c.kind = kind;
   return c;
+}
+
+// Relative cost of a check per doc: vectorised byte columns first, wider
+// columns next, lookups and audience blocks (a cache miss each) late,
+// lookalike cosines last. Checks run in this order so the expensive ones
+// see only the candidates the cheap ones let through.
+int CostRank(Check::Kind k) {
+  switch (k) {
+    case Check::kU8Set:
+    case Check::kMask8:
+    case Check::kFlags:
+      return 0;
+    case Check::kMask16:
+    case Check::kMask32:
+    case Check::kU32Range:
+    case Check::kFloatRange:
+    case Check::kLastPost:
+    case Check::kCountry:
+      return 1;
+    case Check::kPrice:
+    case Check::kAge:
+    case Check::kHasSponsored:
+    case Check::kCity:
+    case Check::kLanguage:
+      return 2;
+    case Check::kAudGender:
+    case Check::kAudAge:
+      return 3;
+    case Check::kAudCountry:
+    case Check::kAudCity:
+    case Check::kAudLanguage:
+    case Check::kAudInterest:
+    case Check::kAudBrand:
+      return 4;
+    case Check::kLookalikeContent:
+    case Check::kLookalikeAudience:
+      return 5;
+  }
+  return 5;
 }
 
 }  // namespace
@@ -342,6 +384,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.col = col.data();
     c.inc = set.include_size() > 0 ? (inc | 0x80000000u) : 0;  // keep non-zero
     c.exc = exc;
+    c.implied = set.include_size() > 0;
     out->checks.push_back(std::move(c));
     if (set.include_size() > 0) {
       Compiled::Generator g;
@@ -364,6 +407,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.inc = inc;
     c.has_inc = set.include_size() > 0;
     c.exc = exc;
+    c.implied = c.has_inc && postings != nullptr;
     out->checks.push_back(std::move(c));
     if (set.include_size() > 0 && postings != nullptr) {
       Compiled::Generator g;
@@ -397,8 +441,12 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     }
     for (const std::string& v : set.exclude()) {
       const uint32_t id = ti.vocab.Find(upper ? NormalizeUpper(v) : NormalizeLower(v));
-      if (id != 0) c.lut[id] |= 2;
+      if (id != 0) {
+        c.lut[id] |= 2;
+        c.has_exc = true;
+      }
     }
+    c.implied = c.has_inc;
     out->checks.push_back(std::move(c));
     if (set.include_size() > 0) out->generators.push_back(std::move(g));
   };
@@ -638,6 +686,9 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
   std::sort(excluded.begin(), excluded.end());
   excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
   out->excluded = std::move(excluded);
+  std::stable_sort(out->checks.begin(), out->checks.end(), [](const Check& a, const Check& b) {
+    return CostRank(a.kind) < CostRank(b.kind);
+  });
   return absl::OkStatus();
 }
 
@@ -1090,11 +1141,52 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
     }
   }
   for (uint32_t d : c.excluded) ClearBit(bits.data(), d);
-  // One predicate at a time over the whole candidate set: each pass streams a
-  // single column, and blocks emptied by an early predicate are skipped.
-  for (size_t i = 0; i < c.checks.size(); ++i) {
-    for (size_t w = 0; w < n_words; ++w) {
-      if (bits[w] != 0) bits[w] = CheckWord(c, i, static_cast<uint32_t>(w * 64), bits[w]);
+  // Every generator is in the bitset now: drop the include halves they
+  // imply, and the checks left with nothing to do.
+  {
+    size_t out = 0;
+    for (size_t i = 0; i < c.checks.size(); ++i) {
+      Check& k = c.checks[i];
+      if (k.implied) {
+        switch (k.kind) {
+          case Check::kU8Set:
+            k.inc = 0;
+            if (k.exc == 0) continue;
+            break;
+          case Check::kMask8:
+          case Check::kMask16:
+          case Check::kMask32:
+            k.has_inc = false;
+            if (k.exc == 0) continue;
+            break;
+          case Check::kCountry:
+          case Check::kCity:
+          case Check::kLanguage:
+            k.has_inc = false;
+            if (!k.has_exc) continue;
+            break;
+          default:
+            break;
+        }
+      }
+      if (out != i) c.checks[out] = std::move(k);
+      ++out;
+    }
+    c.checks.resize(out);
+  }
+  // One predicate at a time over a block of the candidate set (the block's
+  // words stay in L1 while each check streams its column), cheapest first;
+  // a block emptied by an early predicate skips the rest.
+  constexpr size_t kBlockWords = 256;
+  for (size_t b = 0; b < n_words; b += kBlockWords) {
+    const size_t e = std::min(n_words, b + kBlockWords);
+    for (size_t i = 0; i < c.checks.size(); ++i) {
+      uint64_t any = 0;
+      for (size_t w = b; w < e; ++w) {
+        if (bits[w] != 0) bits[w] = CheckWord(c, i, static_cast<uint32_t>(w * 64), bits[w]);
+        any |= bits[w];
+      }
+      if (any == 0) break;
     }
   }
   emit_bits(bits.data(), n_words);
@@ -1814,6 +1906,91 @@ double CreatorIndex::RelevanceOf(Compiled& c, uint32_t d) const {
   return score;
 }
 
+namespace {
+
+// Calls f(doc) for every doc of the bitset whose column value passes
+// `pass`; full 64-doc blocks are tested branch-free (vectorised), then
+// packed into a mask.
+template <typename T, typename Pass, typename F>
+void ForEachPassing(const uint64_t* words, size_t n_words, uint32_t docs, const T* col, Pass pass,
+                    F&& f) {
+  for (size_t w = 0; w < n_words; ++w) {
+    uint64_t word = words[w];
+    if (word == 0) continue;
+    const uint32_t base = static_cast<uint32_t>(w * 64);
+    if (base + 64 <= docs && __builtin_popcountll(word) >= 8) {
+      alignas(64) uint8_t t[64];
+      const T* v = col + base;
+      for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(pass(v[j]));
+      word &= PackBits(t);
+    } else {
+      uint64_t keep = 0;
+      for (uint64_t rest = word; rest != 0; rest &= rest - 1) {
+        const int j = __builtin_ctzll(rest);
+        if (pass(col[base + static_cast<uint32_t>(j)])) keep |= uint64_t{1} << j;
+      }
+      word = keep;
+    }
+    while (word != 0) {
+      f(base + static_cast<uint32_t>(__builtin_ctzll(word)));
+      word &= word - 1;
+    }
+  }
+}
+
+// Top-k over a large match bitset without visiting every match: estimate
+// from a sample of the matches a key bound that about twice k matches reach,
+// push only the matches at or beyond it, and fall back to every match if
+// fewer than k did. Exact: with at least k known keys at or beyond the
+// bound, the k best are all among them (ties at the bound included).
+// `known(v)` says whether v is a known value; returns false if the caller
+// must push every match itself.
+template <typename T, typename Known, typename Push>
+bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs, int64_t total,
+                            size_t k, bool ascending, const T* col, Known known, Push&& push) {
+  constexpr int64_t kSample = 1024;
+  if (k == 0 || total < 4096 || static_cast<int64_t>(k) * 4 > total) return false;
+  // Every step-th word: about kSample matches, spread over the doc ids
+  // (which follow arrival order, not the key).
+  const size_t step = static_cast<size_t>(std::max<int64_t>(1, total / kSample));
+  std::vector<T> sample;
+  int64_t sampled = 0;
+  for (size_t w = 0; w < n_words; w += step) {
+    for (uint64_t word = words[w]; word != 0; word &= word - 1) {
+      const T v = col[w * 64 + static_cast<size_t>(__builtin_ctzll(word))];
+      ++sampled;
+      if (known(v)) sample.push_back(v);
+    }
+  }
+  if (sampled == 0) return false;
+  // Rank r in the sample stands for about (r + 1) / sampled of the matches.
+  const size_t r = static_cast<size_t>(
+      2 * static_cast<int64_t>(k) * sampled / total + 16);
+  if (r >= sample.size()) return false;
+  if (ascending) {
+    std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(r), sample.end());
+  } else {
+    std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(r), sample.end(),
+                     std::greater<T>());
+  }
+  const T bound = sample[r];
+  size_t pushed = 0;
+  auto counted = [&](uint32_t d) {
+    ++pushed;
+    push(d);
+  };
+  if (ascending) {
+    ForEachPassing(words, n_words, docs, col, [&](T v) { return known(v) && v <= bound; },
+                   counted);
+  } else {
+    ForEachPassing(words, n_words, docs, col, [&](T v) { return known(v) && v >= bound; },
+                   counted);
+  }
+  return pushed >= k;
+}
+
+}  // namespace
+
 // Top-k and facet counters of one search.
 struct CreatorIndex::Collector {
   struct Entry {
@@ -2171,6 +2348,22 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
           }
         }
         if (col.k == 0) return;
+        bool done = false;
+        if (float_key != nullptr) {
+          done = PushBeyondSampledBound(
+              words, n_words, docs_, col.total, col.k, col.ascending, float_key->data(),
+              [](float v) { return !std::isnan(v); }, push);
+        } else if (sort == v1::SORT_FIELD_FOLLOWERS) {
+          done = PushBeyondSampledBound(
+              words, n_words, docs_, col.total, col.k, col.ascending, followers_.data(),
+              [](uint32_t) { return true; }, push);
+        } else if (sort == v1::SORT_FIELD_ESTIMATED_PRICE) {
+          done = PushBeyondSampledBound(
+              words, n_words, docs_, col.total, col.k, col.ascending, price_.data(),
+              [](int64_t v) { return v != kUnknownPrice; }, push);
+        }
+        if (done) return;
+        col.heap.clear();  // a bound that too few matches reached
         for (size_t w = 0; w < n_words; ++w) {
           uint64_t word = words[w];
           while (word != 0) {
