@@ -1964,8 +1964,7 @@ bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs
   }
   if (sampled == 0) return false;
   // Rank r in the sample stands for about (r + 1) / sampled of the matches.
-  const size_t r = static_cast<size_t>(
-      2 * static_cast<int64_t>(k) * sampled / total + 16);
+  const size_t r = static_cast<size_t>(2 * static_cast<int64_t>(k) * sampled / total + 16);
   if (r >= sample.size()) return false;
   if (ascending) {
     std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(r), sample.end());
@@ -1980,11 +1979,11 @@ bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs
     push(d);
   };
   if (ascending) {
-    ForEachPassing(words, n_words, docs, col, [&](T v) { return known(v) && v <= bound; },
-                   counted);
+    ForEachPassing(
+        words, n_words, docs, col, [&](T v) { return known(v) && v <= bound; }, counted);
   } else {
-    ForEachPassing(words, n_words, docs, col, [&](T v) { return known(v) && v >= bound; },
-                   counted);
+    ForEachPassing(
+        words, n_words, docs, col, [&](T v) { return known(v) && v >= bound; }, counted);
   }
   return pushed >= k;
 }
