@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <utility>
 
@@ -191,7 +192,7 @@ class CreatorIndex::TermIndex {
     if (id >= postings.size()) postings.resize(std::max<size_t>(id + 1, postings.size() * 5 / 4));
     return id;
   }
-  const Posting* Find(absl::string_view s) const {
+  const Posting* Find(absl::string_view s, std::deque<Posting>* /*scratch*/) const {
     const uint32_t id = vocab.Find(s);
     return id == 0 ? nullptr : &postings[id];
   }
@@ -307,6 +308,8 @@ int CostRank(Check::Kind k) {
 
 struct CreatorIndex::Compiled {
   bool empty = false;
+  // One-id postings of single-doc text terms the query names.
+  std::deque<Posting> owned;
   std::vector<Check> checks;
   // Posting-only filters (interests, hashtags, mentions, brands, keywords,
   // query words): OR over alternatives of AND over units of OR over postings.
@@ -486,18 +489,18 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     }
     out->constraints.push_back(std::move(con));
   };
-  auto single = [](const auto& ti, bool tag) {
-    return [&ti, tag](const std::string& v, Compiled::Alt* alt) {
-      const Posting* p = ti.Find(tag ? NormalizeTag(v) : NormalizeLower(v));
+  auto single = [out](const auto& ti, bool tag) {
+    return [&ti, tag, out](const std::string& v, Compiled::Alt* alt) {
+      const Posting* p = ti.Find(tag ? NormalizeTag(v) : NormalizeLower(v), &out->owned);
       if (p == nullptr) return false;
       alt->units.push_back({{p}, p->size()});
       return true;
     };
   };
-  auto phrase = [](const TextPostings& ti) {
-    return [&ti](const std::string& v, Compiled::Alt* alt) {
+  auto phrase = [out](const TextPostings& ti) {
+    return [&ti, out](const std::string& v, Compiled::Alt* alt) {
       for (const std::string& w : Words(v)) {
-        const Posting* p = ti.Find(w);
+        const Posting* p = ti.Find(w, &out->owned);
         if (p == nullptr) return false;
         alt->units.push_back({{p}, p->size()});
       }
@@ -1354,11 +1357,11 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   }
   for (const std::string& v : c.content().mentions()) {
     const std::string n = NormalizeTag(v);
-    if (!n.empty()) mentions_.Get(n).Add(doc, universe);
+    if (!n.empty()) mentions_.Add(n, doc, universe);
   }
   std::array<uint32_t, 4> lens{};
   auto add_term = [&](int field, absl::string_view term) {
-    if (text_[static_cast<size_t>(field)].Get(term).Add(doc, universe)) {
+    if (text_[static_cast<size_t>(field)].Add(term, doc, universe)) {
       ++lens[static_cast<size_t>(field)];
     }
   };
@@ -1556,8 +1559,8 @@ void CreatorIndex::RebalanceLocked() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     all(ti->postings);
   }
-  mentions_.ForEach([&](Posting& p) { p.Rebalance(docs_); });
-  for (auto& t : text_) t.ForEach([&](Posting& p) { p.Rebalance(docs_); });
+  mentions_.Rebalance(docs_);
+  for (auto& t : text_) t.Rebalance(docs_);
 }
 
 void CreatorIndex::ShrinkToFit() {
@@ -1575,8 +1578,8 @@ void CreatorIndex::ShrinkToFit() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     all(ti->postings);
   }
-  mentions_.ForEach([&](Posting& p) { p.ShrinkToFit(); });
-  for (auto& t : text_) t.ForEach([&](Posting& p) { p.ShrinkToFit(); });
+  mentions_.ShrinkToFit();
+  for (auto& t : text_) t.ShrinkToFit();
   auto shrink = [](auto& v) { v.shrink_to_fit(); };
   shrink(platform_);
   shrink(tier_);
@@ -1672,8 +1675,8 @@ void CreatorIndex::CompactLocked() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     remap_all(ti->postings);
   }
-  mentions_.ForEach([&](Posting& p) { p.Remap(remap, next); });
-  for (auto& t : text_) t.ForEach([&](Posting& p) { p.Remap(remap, next); });
+  mentions_.Remap(remap, next);
+  for (auto& t : text_) t.Remap(remap, next);
   for (auto& [person, docs] : person_docs_) {
     for (uint32_t& d : docs) d = remap[d];
   }
@@ -1692,9 +1695,22 @@ size_t CreatorIndex::size() const {
 }
 
 size_t CreatorIndex::MemoryBytes() const {
+  size_t b = 0;
+  for (const auto& [part, bytes] : MemoryByPart()) b += bytes;
+  return b;
+}
+
+std::vector<std::pair<std::string, size_t>> CreatorIndex::MemoryByPart() const {
   absl::ReaderMutexLock lock(&mu_);
-  size_t b = alive_.capacity() * 8 + ids_.MemoryBytes();
+  std::vector<std::pair<std::string, size_t>> out;
+  size_t b = 0;
   auto col = [&](const auto& v) { b += v.capacity() * sizeof(v[0]); };
+  auto part = [&](const char* name) {
+    out.emplace_back(name, b);
+    b = 0;
+  };
+  b = alive_.capacity() * 8 + ids_.MemoryBytes();
+  part("ids");
   col(platform_);
   col(tier_);
   col(gender_);
@@ -1711,15 +1727,22 @@ size_t CreatorIndex::MemoryBytes() const {
   col(languages_);
   col(city_);
   col(categories_);
+  part("enum and small columns");
   col(followers_);
   col(content_count_);
   col(last_post_);
   col(price_);
   for (const auto& f : floats_) col(f);
+  part("numeric columns");
   col(person_);
   col(field_len_);
+  b +=
+      person_docs_.capacity() * (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
+  part("persons and field lengths");
   col(audience_);
+  part("audience");
   col(vectors_);
+  part("lookalike vectors");
   auto post = [&](const auto& ps) {
     for (const Posting& p : ps) b += p.MemoryBytes();
   };
@@ -1729,15 +1752,21 @@ size_t CreatorIndex::MemoryBytes() const {
   post(account_type_postings_);
   post(category_postings_);
   post(content_type_postings_);
+  part("enum postings");
   for (const TermIndex* ti :
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     b += ti->MemoryBytes();
   }
+  part("value vocabularies and postings");
   b += mentions_.MemoryBytes();
-  for (const auto& t : text_) b += t.MemoryBytes();
-  b +=
-      person_docs_.capacity() * (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
-  return b;
+  part("mentions");
+  static constexpr const char* kFieldNames[] = {"bio words", "caption words", "hashtags",
+                                                "name words"};
+  for (size_t f = 0; f < text_.size(); ++f) {
+    b += text_[f].MemoryBytes();
+    part(kFieldNames[f]);
+  }
+  return out;
 }
 
 CatalogCounts CreatorIndex::Stats() const {
@@ -1770,8 +1799,9 @@ CorpusStats CreatorIndex::CollectCorpusStats(const SearchQuery& query) const {
   out.docs = live_;
   for (int f = 0; f < 4; ++f)
     out.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
+  std::deque<Posting> owned;
   for (auto& [field, term] : ScoringTerms(query)) {
-    const Posting* p = text_[static_cast<size_t>(field)].Find(term);
+    const Posting* p = text_[static_cast<size_t>(field)].Find(term, &owned);
     int64_t df = 0;
     if (p != nullptr) {
       if (live_ == docs_) {
@@ -1874,7 +1904,7 @@ void CreatorIndex::PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) con
     c->avg_len[static_cast<size_t>(f)] = avg > 0 ? avg : 1;
   }
   for (auto& [field, term] : ScoringTerms(q)) {
-    const Posting* p = text_[static_cast<size_t>(field)].Find(term);
+    const Posting* p = text_[static_cast<size_t>(field)].Find(term, &c->owned);
     if (p == nullptr) continue;
     double df = 0;
     if (global != nullptr) {
@@ -2018,7 +2048,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   for (const std::string& w : Words(q.text)) {
     Compiled::Unit u;
     for (int f = 0; f < 4; ++f) {
-      const Posting* p = text_[static_cast<size_t>(f)].Find(w);
+      const Posting* p = text_[static_cast<size_t>(f)].Find(w, &c.owned);
       if (p != nullptr) {
         u.any.push_back(p);
         u.size += p->size();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -131,6 +132,9 @@ class CreatorIndex {
   size_t size() const;
   // Heap bytes held by the index (columns, postings, vocabularies, ids).
   size_t MemoryBytes() const;
+  // MemoryBytes by part (ids, columns, audience, postings per field...), for
+  // capacity planning and docs/search-index.md.
+  std::vector<std::pair<std::string, size_t>> MemoryByPart() const;
   CatalogCounts Stats() const;
 
   // Filters, sorts, pages and facets (see SearchQuery). INVALID_ARGUMENT for
