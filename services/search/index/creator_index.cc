@@ -613,6 +613,30 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.min_q = QuantizeShare(a.min_share());
     c.max_q = QuantizeShare(a.max_excluded_share());
     c.max_zero = a.max_excluded_share() == 0;
+    // Audience countries have postings by share bucket: the buckets that can
+    // hold a share reaching the minimum (for SUM over n values, one of them
+    // reaches min / n) give a superset of the matches.
+    if (kind == Check::kAudCountry && c.has_inc) {
+      std::vector<uint32_t> inc_ids;
+      for (uint32_t id = 1; id < c.lut.size(); ++id) {
+        if (c.lut[id] & 1) inc_ids.push_back(id);
+      }
+      const int n = static_cast<int>(inc_ids.size());
+      const int t = c.sum && n > 1 ? (c.min_q + n - 1) / n : c.min_q;
+      if (n > 0 && t >= kAudShareBuckets[0]) {
+        Compiled::Generator g;
+        for (uint32_t id : inc_ids) {
+          if (id >= aud_country_postings_.size()) continue;
+          for (size_t b = 0; b < kAudShareBuckets.size(); ++b) {
+            if (b + 1 < kAudShareBuckets.size() && kAudShareBuckets[b + 1] <= t) continue;
+            const Posting& p = aud_country_postings_[id][b];
+            g.postings.push_back(&p);
+            g.estimate += p.size();
+          }
+        }
+        out->generators.push_back(std::move(g));
+      }
+    }
     out->checks.push_back(std::move(c));
   };
   auto add_aud_enum = [&](Check::Kind kind, const auto& a, int n) {
@@ -793,16 +817,18 @@ bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
       case Check::kAudLanguage:
       case Check::kAudInterest:
       case Check::kAudBrand: {
-        const AudienceBlock& a = audience_[d];
+        const AudRest& a = aud_rest_[d];
         int n = 0;
         const uint8_t* shares = nullptr;
         uint32_t ids[kAudCountries];
         switch (c.kind) {
-          case Check::kAudCountry:
+          case Check::kAudCountry: {
+            const AudCountries& ac = aud_country_[d];
             n = kAudCountries;
-            for (int j = 0; j < n; ++j) ids[j] = a.country[j];
-            shares = a.country_share;
+            for (int j = 0; j < n; ++j) ids[j] = ac.id[j];
+            shares = ac.share;
             break;
+          }
           case Check::kAudCity:
             n = kAudCities;
             for (int j = 0; j < n; ++j) ids[j] = a.city[j];
@@ -845,12 +871,13 @@ bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
       }
       case Check::kAudGender:
       case Check::kAudAge: {
-        const AudienceBlock& a = audience_[d];
-        const uint8_t* s = c.kind == Check::kAudGender ? a.gender : a.age;
+        const size_t first = c.kind == Check::kAudGender ? 0 : 3;
         const int n = c.kind == Check::kAudGender ? 3 : 6;
         bool found = false;
         bool any_ok = false;
         int sum = 0;
+        uint8_t s[6];
+        for (int j = 0; j < n; ++j) s[j] = aud_demo_[first + static_cast<size_t>(j)][d];
         for (int j = 0; j < n; ++j) {
           if (s[j] == kAbsentShare) continue;
           if ((c.inc >> j) & 1) {
@@ -972,6 +999,47 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
         const uint32_t* v = last_post_.data() + base;
         const int64_t lo = c.lo;
         for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] != 0 && v[j] >= lo);
+        return word & PackBits(t);
+      }
+      case Check::kAudGender:
+      case Check::kAudAge: {
+        // found / sum / any-at-least-min over the included bands, veto by
+        // the excluded ones, one byte column per band.
+        const size_t first = c.kind == Check::kAudGender ? 0 : 3;
+        const int n = c.kind == Check::kAudGender ? 3 : 6;
+        alignas(64) uint8_t found[64] = {};
+        alignas(64) uint8_t any_ok[64] = {};
+        alignas(64) uint8_t bad[64] = {};
+        alignas(64) uint16_t sum[64] = {};
+        const uint8_t min_q = c.min_q, max_q = c.max_q;
+        const bool max_zero = c.max_zero;
+        for (int b = 0; b < n; ++b) {
+          const uint8_t* v = aud_demo_[first + static_cast<size_t>(b)].data() + base;
+          if ((c.inc >> b) & 1) {
+            for (int j = 0; j < 64; ++j) {
+              const bool present = v[j] != kAbsentShare;
+              found[j] |= static_cast<uint8_t>(present);
+              sum[j] = static_cast<uint16_t>(sum[j] + (present ? v[j] : 0));
+              any_ok[j] |= static_cast<uint8_t>(present && v[j] >= min_q);
+            }
+          }
+          if ((c.exc >> b) & 1) {
+            for (int j = 0; j < 64; ++j) {
+              bad[j] |= static_cast<uint8_t>(v[j] != kAbsentShare && (max_zero || v[j] > max_q));
+            }
+          }
+        }
+        if (c.has_inc) {
+          if (c.sum) {
+            for (int j = 0; j < 64; ++j) {
+              t[j] = static_cast<uint8_t>(!bad[j] && found[j] && sum[j] >= min_q);
+            }
+          } else {
+            for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(!bad[j] && any_ok[j]);
+          }
+        } else {
+          for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(!bad[j]);
+        }
         return word & PackBits(t);
       }
       case Check::kCountry: {
@@ -1428,7 +1496,32 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
       blk.age[b.age_band() - 1] = QuantizeShare(b.share());
     }
   }
-  audience_.push_back(blk);
+  AudCountries ac;
+  std::memcpy(ac.id, blk.country, sizeof(ac.id));
+  std::memcpy(ac.share, blk.country_share, sizeof(ac.share));
+  aud_country_.push_back(ac);
+  for (int j = 0; j < kAudCountries; ++j) {
+    const uint8_t sh = ac.share[j];
+    if (ac.id[j] == 0 || sh < kAudShareBuckets[0]) continue;
+    size_t bucket = 0;
+    while (bucket + 1 < kAudShareBuckets.size() && sh >= kAudShareBuckets[bucket + 1]) ++bucket;
+    if (aud_country_postings_.size() <= ac.id[j]) {
+      aud_country_postings_.resize(std::max<size_t>(ac.id[j] + 1, countries_->vocab.bound()));
+    }
+    aud_country_postings_[ac.id[j]][bucket].Add(doc, universe);
+  }
+  for (size_t j = 0; j < 3; ++j) aud_demo_[j].push_back(blk.gender[j]);
+  for (size_t j = 0; j < 6; ++j) aud_demo_[3 + j].push_back(blk.age[j]);
+  AudRest rest;
+  std::memcpy(rest.language, blk.language, sizeof(rest.language));
+  std::memcpy(rest.language_share, blk.language_share, sizeof(rest.language_share));
+  std::memcpy(rest.city, blk.city, sizeof(rest.city));
+  std::memcpy(rest.city_share, blk.city_share, sizeof(rest.city_share));
+  std::memcpy(rest.interest, blk.interest, sizeof(rest.interest));
+  std::memcpy(rest.interest_share, blk.interest_share, sizeof(rest.interest_share));
+  std::memcpy(rest.brand, blk.brand, sizeof(rest.brand));
+  std::memcpy(rest.brand_share, blk.brand_share, sizeof(rest.brand_share));
+  aud_rest_.push_back(rest);
   vectors_.push_back(BuildSimVectors(c));
 
   const uint64_t person = PersonKey(c.person_id());
@@ -1530,7 +1623,9 @@ size_t CreatorIndex::BulkLoad(absl::Span<const cv1::Creator> creators) {
   for (auto& f : floats_) reserve(f);
   reserve(person_);
   reserve(field_len_);
-  reserve(audience_);
+  reserve(aud_country_);
+  for (auto& v : aud_demo_) reserve(v);
+  reserve(aud_rest_);
   reserve(vectors_);
   size_t applied = 0;
   for (const cv1::Creator& c : creators) {
@@ -1559,6 +1654,7 @@ void CreatorIndex::RebalanceLocked() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     all(ti->postings);
   }
+  for (AudCountryPostings& ps : aud_country_postings_) all(ps);
   mentions_.Rebalance(docs_);
   for (auto& t : text_) t.Rebalance(docs_);
 }
@@ -1578,6 +1674,8 @@ void CreatorIndex::ShrinkToFit() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     all(ti->postings);
   }
+  for (AudCountryPostings& ps : aud_country_postings_) all(ps);
+  aud_country_postings_.shrink_to_fit();
   mentions_.ShrinkToFit();
   for (auto& t : text_) t.ShrinkToFit();
   auto shrink = [](auto& v) { v.shrink_to_fit(); };
@@ -1604,7 +1702,9 @@ void CreatorIndex::ShrinkToFit() {
   for (auto& f : floats_) shrink(f);
   shrink(person_);
   shrink(field_len_);
-  shrink(audience_);
+  shrink(aud_country_);
+  for (auto& v : aud_demo_) shrink(v);
+  shrink(aud_rest_);
   shrink(vectors_);
 }
 
@@ -1657,7 +1757,9 @@ void CreatorIndex::CompactLocked() {
   for (auto& f : floats_) squeeze(f);
   squeeze(person_);
   squeeze(field_len_);
-  squeeze(audience_);
+  squeeze(aud_country_);
+  for (auto& v : aud_demo_) squeeze(v);
+  squeeze(aud_rest_);
   squeeze(vectors_);
 
   ids_.Compact(remap, next);
@@ -1675,6 +1777,7 @@ void CreatorIndex::CompactLocked() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     remap_all(ti->postings);
   }
+  for (AudCountryPostings& ps : aud_country_postings_) remap_all(ps);
   mentions_.Remap(remap, next);
   for (auto& t : text_) t.Remap(remap, next);
   for (auto& [person, docs] : person_docs_) {
@@ -1739,8 +1842,15 @@ std::vector<std::pair<std::string, size_t>> CreatorIndex::MemoryByPart() const {
   b +=
       person_docs_.capacity() * (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
   part("persons and field lengths");
-  col(audience_);
-  part("audience");
+  col(aud_country_);
+  for (const auto& v : aud_demo_) col(v);
+  col(aud_rest_);
+  part("audience columns");
+  for (const AudCountryPostings& ps : aud_country_postings_) {
+    b += sizeof(ps);
+    for (const Posting& p : ps) b += p.MemoryBytes();
+  }
+  part("audience-country share postings");
   col(vectors_);
   part("lookalike vectors");
   auto post = [&](const auto& ps) {
@@ -1921,6 +2031,25 @@ void CreatorIndex::PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) con
     c->score_terms.push_back({p, field, idf});
     c->score_cursors.emplace_back(p);
   }
+}
+
+AudienceBlock CreatorIndex::AudienceOf(uint32_t d) const {
+  AudienceBlock blk;
+  const AudCountries& ac = aud_country_[d];
+  const AudRest& rest = aud_rest_[d];
+  std::memcpy(blk.country, ac.id, sizeof(blk.country));
+  std::memcpy(blk.country_share, ac.share, sizeof(blk.country_share));
+  for (size_t j = 0; j < 3; ++j) blk.gender[j] = aud_demo_[j][d];
+  for (size_t j = 0; j < 6; ++j) blk.age[j] = aud_demo_[3 + j][d];
+  std::memcpy(blk.language, rest.language, sizeof(blk.language));
+  std::memcpy(blk.language_share, rest.language_share, sizeof(blk.language_share));
+  std::memcpy(blk.city, rest.city, sizeof(blk.city));
+  std::memcpy(blk.city_share, rest.city_share, sizeof(blk.city_share));
+  std::memcpy(blk.interest, rest.interest, sizeof(blk.interest));
+  std::memcpy(blk.interest_share, rest.interest_share, sizeof(blk.interest_share));
+  std::memcpy(blk.brand, rest.brand, sizeof(blk.brand));
+  std::memcpy(blk.brand_share, rest.brand_share, sizeof(blk.brand_share));
+  return blk;
 }
 
 double CreatorIndex::RelevanceOf(Compiled& c, uint32_t d) const {
@@ -2144,9 +2273,9 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       case v1::SORT_FIELD_KEYWORD_RELEVANCE:
         return RelevanceOf(c, d);
       case v1::SORT_FIELD_AUDIENCE_MATCH:
-        return AudienceMatch(audience_[d], target);
+        return AudienceMatch(AudienceOf(d), target);
       case v1::SORT_FIELD_FIT_SCORE:
-        return FitScore(AudienceMatch(audience_[d], target), floats_[kEngagement][d],
+        return FitScore(AudienceMatch(AudienceOf(d), target), floats_[kEngagement][d],
                         floats_[kCredibility][d], static_cast<cv1::Platform>(platform_[d]),
                         static_cast<cv1::Tier>(tier_[d]), categories_[d], main_category_[d],
                         target);
@@ -2185,7 +2314,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
         }
         break;
       case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
-        const uint16_t top = audience_[d].country[0];
+        const uint16_t top = aud_country_[d].id[0];
         if (top != 0) {
           ++cnt[top];
         } else {
@@ -2419,7 +2548,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       hit.relevance = RelevanceOf(one, e.doc);
     }
     if (q.target.has_value()) {
-      const double am = AudienceMatch(audience_[e.doc], target);
+      const double am = AudienceMatch(AudienceOf(e.doc), target);
       hit.audience_match = am;
       hit.fit_score = FitScore(am, floats_[kEngagement][e.doc], floats_[kCredibility][e.doc],
                                static_cast<cv1::Platform>(platform_[e.doc]),

@@ -183,6 +183,29 @@ class CreatorIndex {
     kFloatFieldCount
   };
   static constexpr int kCreatorLanguages = 4;
+  // The audience block is held in three columns, so a filter reads only the
+  // dimension it tests: the top countries (30 bytes), one byte column per
+  // gender and age band share, and the rest (languages, cities, interests,
+  // brands).
+  struct AudCountries {
+    uint16_t id[kAudCountries];
+    uint8_t share[kAudCountries];
+  };
+  struct AudRest {
+    uint16_t language[kAudLanguages];
+    uint8_t language_share[kAudLanguages];
+    uint8_t city_share[kAudCities];
+    uint32_t city[kAudCities];
+    uint32_t interest[kAudInterests];
+    uint32_t brand[kAudBrands];
+    uint8_t interest_share[kAudInterests];
+    uint8_t brand_share[kAudBrands];
+  };
+  // Audience-country postings by share: bucket b holds the docs whose share
+  // of the country is in [kAudShareBuckets[b], kAudShareBuckets[b + 1]), in
+  // QuantizeShare units (5%, 10%, 20%, 30%, 50%); lower shares have none.
+  static constexpr std::array<uint8_t, 5> kAudShareBuckets = {10, 20, 40, 60, 100};
+  using AudCountryPostings = std::array<Posting, kAudShareBuckets.size()>;
 
   void AppendLocked(const common::v1::Creator& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TombstoneLocked(uint32_t doc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -215,6 +238,8 @@ class CreatorIndex {
   uint64_t CheckWord(const Compiled& c, size_t check, uint32_t base, uint64_t word) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   double RelevanceOf(Compiled& c, uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The doc's audience block reassembled from its columns (for scoring).
+  AudienceBlock AudienceOf(uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void FillFacetsLocked(const Collector& col, const Compiled& c, SearchPage* page) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
@@ -250,7 +275,12 @@ class CreatorIndex {
   std::array<std::vector<float>, kFloatFieldCount> floats_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> person_ ABSL_GUARDED_BY(mu_);  // StableHash64(person_id), 0 = none
   std::vector<std::array<uint8_t, 4>> field_len_ ABSL_GUARDED_BY(mu_);  // by TextField
-  std::vector<AudienceBlock> audience_ ABSL_GUARDED_BY(mu_);
+  std::vector<AudCountries> aud_country_ ABSL_GUARDED_BY(mu_);
+  // Index gender - 1 (0..2), then 3 + age band - 1; kAbsentShare if unlisted.
+  std::array<std::vector<uint8_t>, 9> aud_demo_ ABSL_GUARDED_BY(mu_);
+  std::vector<AudRest> aud_rest_ ABSL_GUARDED_BY(mu_);
+  // By country id.
+  std::vector<AudCountryPostings> aud_country_postings_ ABSL_GUARDED_BY(mu_);
   std::vector<SimVectors> vectors_ ABSL_GUARDED_BY(mu_);
 
   // Postings for fixed enums, indexed by enum value.
