@@ -1524,6 +1524,8 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   aud_rest_.push_back(rest);
   vectors_.push_back(BuildSimVectors(c));
 
+  UpdateLiveFacetsLocked(doc, 1);
+
   const uint64_t person = PersonKey(c.person_id());
   person_.push_back(person);
   platform_tier_counts_[static_cast<size_t>(platform)][static_cast<size_t>(tier)]++;
@@ -1548,6 +1550,7 @@ void CreatorIndex::RecomputePersonLocked(uint64_t person) {
 }
 
 void CreatorIndex::TombstoneLocked(uint32_t doc) {
+  UpdateLiveFacetsLocked(doc, -1);
   ClearBit(alive_.data(), doc);
   --live_;
   ids_.Erase(ids_.View(doc));
@@ -2165,6 +2168,144 @@ struct CreatorIndex::Collector {
   std::vector<int64_t> missing;
 };
 
+size_t CreatorIndex::FacetSlotsLocked(v1::FacetField f) const {
+  size_t n = 0;
+  switch (f) {
+    case v1::FACET_FIELD_TIER:
+      n = 6;
+      break;
+    case v1::FACET_FIELD_PLATFORM:
+      n = 11;
+      break;
+    case v1::FACET_FIELD_COUNTRY:
+    case v1::FACET_FIELD_AUDIENCE_COUNTRY:
+      n = countries_->vocab.bound();
+      break;
+    case v1::FACET_FIELD_CATEGORY:
+      n = 32;
+      break;
+    case v1::FACET_FIELD_LANGUAGE:
+      n = languages_vocab_->vocab.bound();
+      break;
+    case v1::FACET_FIELD_GENDER:
+      n = 4;
+      break;
+    case v1::FACET_FIELD_ACCOUNT_TYPE:
+      n = 5;
+      break;
+    case v1::FACET_FIELD_CONTENT_TYPE:
+      n = 8;
+      break;
+    case v1::FACET_FIELD_CITY:
+      n = cities_->vocab.bound();
+      break;
+    case v1::FACET_FIELD_VERIFIED:
+      n = 2;
+      break;
+    default:
+      break;
+  }
+  return n;
+}
+
+void CreatorIndex::UpdateLiveFacetsLocked(uint32_t doc, int64_t delta) {
+  for (size_t f = 1; f < live_facet_counts_.size(); ++f) {
+    const v1::FacetField field = static_cast<v1::FacetField>(f);
+    std::vector<int64_t>& cnt = live_facet_counts_[f];
+    const size_t need = FacetSlotsLocked(field);
+    if (cnt.size() < need) cnt.resize(std::max(need, cnt.size() + cnt.size() / 2), 0);
+    CountFacetLocked(field, doc, delta, cnt.data(), &live_facet_missing_[f]);
+  }
+}
+
+void CreatorIndex::CountFacetLocked(v1::FacetField f, uint32_t d, int64_t delta, int64_t* cnt,
+                                    int64_t* missing) const {
+  switch (f) {
+    case v1::FACET_FIELD_TIER:
+      if (tier_[d] != 0) {
+        cnt[tier_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_PLATFORM:
+      if (platform_[d] != 0) {
+        cnt[platform_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_COUNTRY:
+      if (country_[d] != 0) {
+        cnt[country_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
+      const uint16_t top = aud_country_[d].id[0];
+      if (top != 0) {
+        cnt[top] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    }
+    case v1::FACET_FIELD_CITY:
+      if (city_[d] != 0) {
+        cnt[city_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_GENDER:
+      if (gender_[d] != 0) {
+        cnt[gender_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_ACCOUNT_TYPE:
+      if (account_type_[d] != 0) {
+        cnt[account_type_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_VERIFIED:
+      cnt[(flags_[d] & kVerified) ? 1 : 0] += delta;
+      break;
+    case v1::FACET_FIELD_CATEGORY: {
+      uint32_t m = categories_[d];
+      if (m == 0) *missing += delta;
+      while (m != 0) {
+        cnt[static_cast<size_t>(__builtin_ctz(m))] += delta;
+        m &= m - 1;
+      }
+      break;
+    }
+    case v1::FACET_FIELD_CONTENT_TYPE: {
+      uint32_t m = content_types_[d];
+      if (m == 0) *missing += delta;
+      while (m != 0) {
+        cnt[static_cast<size_t>(__builtin_ctz(m))] += delta;
+        m &= m - 1;
+      }
+      break;
+    }
+    case v1::FACET_FIELD_LANGUAGE: {
+      const auto& l = languages_[d];
+      if (l[0] == 0) *missing += delta;
+      for (uint16_t id : l) {
+        if (id != 0) cnt[id] += delta;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   if (absl::Status s = ValidateSearchQuery(q, options_.reference_currency); !s.ok()) return s;
   absl::ReaderMutexLock lock(&mu_);
@@ -2203,42 +2344,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   col.ascending = SortsAscending(q);
   col.facets = q.facets;
   for (v1::FacetField f : q.facets) {
-    size_t n = 0;
-    switch (f) {
-      case v1::FACET_FIELD_TIER:
-        n = 6;
-        break;
-      case v1::FACET_FIELD_PLATFORM:
-        n = 11;
-        break;
-      case v1::FACET_FIELD_COUNTRY:
-      case v1::FACET_FIELD_AUDIENCE_COUNTRY:
-        n = countries_->vocab.bound();
-        break;
-      case v1::FACET_FIELD_CATEGORY:
-        n = 32;
-        break;
-      case v1::FACET_FIELD_LANGUAGE:
-        n = languages_vocab_->vocab.bound();
-        break;
-      case v1::FACET_FIELD_GENDER:
-        n = 4;
-        break;
-      case v1::FACET_FIELD_ACCOUNT_TYPE:
-        n = 5;
-        break;
-      case v1::FACET_FIELD_CONTENT_TYPE:
-        n = 8;
-        break;
-      case v1::FACET_FIELD_CITY:
-        n = cities_->vocab.bound();
-        break;
-      case v1::FACET_FIELD_VERIFIED:
-        n = 2;
-        break;
-      default:
-        break;
-    }
+    const size_t n = FacetSlotsLocked(f);
     col.counts.emplace_back(n, 0);
     col.missing.push_back(0);
   }
@@ -2290,91 +2396,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
     return ids_.View(a.doc) < ids_.View(b.doc);
   };
   auto count_facet = [&](size_t i, uint32_t d) {
-    std::vector<int64_t>& cnt = col.counts[i];
-    switch (col.facets[i]) {
-      case v1::FACET_FIELD_TIER:
-        if (tier_[d] != 0) {
-          ++cnt[tier_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_PLATFORM:
-        if (platform_[d] != 0) {
-          ++cnt[platform_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_COUNTRY:
-        if (country_[d] != 0) {
-          ++cnt[country_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
-        const uint16_t top = aud_country_[d].id[0];
-        if (top != 0) {
-          ++cnt[top];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      }
-      case v1::FACET_FIELD_CITY:
-        if (city_[d] != 0) {
-          ++cnt[city_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_GENDER:
-        if (gender_[d] != 0) {
-          ++cnt[gender_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_ACCOUNT_TYPE:
-        if (account_type_[d] != 0) {
-          ++cnt[account_type_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_VERIFIED:
-        ++cnt[(flags_[d] & kVerified) ? 1 : 0];
-        break;
-      case v1::FACET_FIELD_CATEGORY: {
-        uint32_t m = categories_[d];
-        if (m == 0) ++col.missing[i];
-        while (m != 0) {
-          ++cnt[static_cast<size_t>(__builtin_ctz(m))];
-          m &= m - 1;
-        }
-        break;
-      }
-      case v1::FACET_FIELD_CONTENT_TYPE: {
-        uint32_t m = content_types_[d];
-        if (m == 0) ++col.missing[i];
-        while (m != 0) {
-          ++cnt[static_cast<size_t>(__builtin_ctz(m))];
-          m &= m - 1;
-        }
-        break;
-      }
-      case v1::FACET_FIELD_LANGUAGE: {
-        const auto& l = languages_[d];
-        if (l[0] == 0) ++col.missing[i];
-        for (uint16_t id : l) {
-          if (id != 0) ++cnt[id];
-        }
-        break;
-      }
-      default:
-        break;
-    }
+    CountFacetLocked(col.facets[i], d, 1, col.counts[i].data(), &col.missing[i]);
   };
   auto push = [&](uint32_t d) {
     Collector::Entry e;
@@ -2424,19 +2446,32 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       },
       [&](const uint64_t* words, size_t n_words) {
         col.total = static_cast<int64_t>(BitsCount(words, n_words));
+        // A match set larger than half the live docs counts its facets over
+        // the complement (live docs that do not match) and subtracts them
+        // from the live counts kept per value.
+        const bool complement = !col.facets.empty() && col.total * 2 > static_cast<int64_t>(live_);
+        const uint64_t* fw = words;
+        int64_t ftotal = col.total;
+        if (complement) {
+          std::vector<uint64_t>& comp = Scratch(1);
+          comp.resize(n_words);
+          for (size_t w = 0; w < n_words; ++w) comp[w] = alive_[w] & ~words[w];
+          fw = comp.data();
+          ftotal = static_cast<int64_t>(live_) - col.total;
+        }
         for (size_t i = 0; i < col.facets.size(); ++i) {
           absl::Span<const Posting> postings = facet_postings(col.facets[i]);
           uint64_t posting_cost = 0;
           for (const Posting& p : postings) posting_cost += p.dense() ? n_words : p.size();
-          if (!postings.empty() && posting_cost < static_cast<uint64_t>(col.total)) {
+          if (!postings.empty() && posting_cost < static_cast<uint64_t>(ftotal)) {
             for (size_t v = 0; v < postings.size(); ++v) {
               const Posting& p = postings[v];
               int64_t n = 0;
               if (p.dense()) {
                 n = static_cast<int64_t>(
-                    BitsAndCount(p.words(), words, std::min(n_words, p.word_count())));
+                    BitsAndCount(p.words(), fw, std::min(n_words, p.word_count())));
               } else {
-                for (uint32_t d : p.ids()) n += TestBit(words, d) ? 1 : 0;
+                for (uint32_t d : p.ids()) n += TestBit(fw, d) ? 1 : 0;
               }
               if (v == 0) {
                 col.missing[i] += n;
@@ -2451,7 +2486,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
           std::vector<int64_t>& cnt = col.counts[i];
           auto each = [&](auto&& f) {
             for (size_t w = 0; w < n_words; ++w) {
-              uint64_t word = words[w];
+              uint64_t word = fw[w];
               while (word != 0) {
                 f(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
                 word &= word - 1;
@@ -2503,6 +2538,17 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
             default:
               each([&](uint32_t d) { count_facet(i, d); });
               break;
+          }
+        }
+        if (complement) {
+          for (size_t i = 0; i < col.facets.size(); ++i) {
+            const size_t f = static_cast<size_t>(col.facets[i]);
+            if (f >= live_facet_counts_.size()) continue;
+            const std::vector<int64_t>& live = live_facet_counts_[f];
+            std::vector<int64_t>& cnt = col.counts[i];
+            for (size_t v = 0; v < cnt.size(); ++v)
+              cnt[v] = (v < live.size() ? live[v] : 0) - cnt[v];
+            col.missing[i] = live_facet_missing_[f] - col.missing[i];
           }
         }
         if (col.k == 0) return;

@@ -242,6 +242,14 @@ class CreatorIndex {
   AudienceBlock AudienceOf(uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void FillFacetsLocked(const Collector& col, const Compiled& c, SearchPage* page) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Counts slots of a facet (enum values or vocabulary ids).
+  size_t FacetSlotsLocked(v1::FacetField f) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Adds `delta` to the facet's count of each of the doc's values (cnt has
+  // FacetSlotsLocked entries) or to *missing when it has none.
+  void CountFacetLocked(v1::FacetField f, uint32_t doc, int64_t delta, int64_t* cnt,
+                        int64_t* missing) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Keeps live_facet_counts_ in step with an appended (+1) or deleted (-1) doc.
+  void UpdateLiveFacetsLocked(uint32_t doc, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
   mutable absl::Mutex mu_;
@@ -306,6 +314,11 @@ class CreatorIndex {
   int64_t no_person_live_ ABSL_GUARDED_BY(mu_) = 0;
   std::array<std::array<int64_t, 6>, 11> platform_tier_counts_ ABSL_GUARDED_BY(mu_){};
   std::array<int64_t, 4> field_len_sum_ ABSL_GUARDED_BY(mu_){};
+  // Per facet field (by FacetField value), the live docs per value and
+  // without one: broad searches count facets over the docs they do not
+  // match and subtract.
+  std::array<std::vector<int64_t>, 12> live_facet_counts_ ABSL_GUARDED_BY(mu_);
+  std::array<int64_t, 12> live_facet_missing_ ABSL_GUARDED_BY(mu_){};
 };
 
 // Stable 64-bit FNV-1a of a person_id (0 for empty), identical in every
