@@ -940,7 +940,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
   // Simple column predicates over a whole 64-doc block: a branch-free loop
   // the compiler vectorises, then one AND. Sparse blocks and the complex
   // checks (audience, lookalike) go doc by doc.
-  if (base + 64 <= docs_ && __builtin_popcountll(word) >= 8) {
+  if (base + 64 <= docs_ && __builtin_popcountll(word) >= 4) {
     alignas(64) uint8_t t[64];
     switch (c.kind) {
       case Check::kU8Set: {
@@ -1039,6 +1039,43 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
           }
         } else {
           for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(!bad[j]);
+        }
+        return word & PackBits(t);
+      }
+      case Check::kCity: {
+        const uint32_t* v = city_.data() + base;
+        const uint8_t* lut = c.lut.data();
+        for (int j = 0; j < 64; ++j) {
+          const uint8_t m = lut[v[j]];
+          t[j] = static_cast<uint8_t>((!c.has_inc || (m & 1)) && !(m & 2));
+        }
+        return word & PackBits(t);
+      }
+      case Check::kLanguage: {
+        const std::array<uint16_t, kCreatorLanguages>* v = languages_.data() + base;
+        const uint8_t* lut = c.lut.data();
+        for (int j = 0; j < 64; ++j) {
+          const uint8_t m = lut[v[j][0]] | lut[v[j][1]] | lut[v[j][2]] | lut[v[j][3]];
+          t[j] = static_cast<uint8_t>((!c.has_inc || (m & 1)) && !(m & 2));
+        }
+        return word & PackBits(t);
+      }
+      case Check::kAge: {
+        // Birth year when known, else whether the age band overlaps.
+        static constexpr int64_t kLo[7] = {0, 13, 18, 25, 35, 45, 65};
+        static constexpr int64_t kHi[7] = {
+            0, 17, 24, 34, 44, 64, std::numeric_limits<int64_t>::max()};
+        uint8_t band_ok[8] = {};
+        for (int band = 1; band < 7; ++band) {
+          band_ok[band] = static_cast<uint8_t>(kLo[band] <= c.hi && kHi[band] >= c.lo);
+        }
+        const uint16_t* by = birth_year_.data() + base;
+        const uint8_t* bands = age_band_.data() + base;
+        const int64_t year = c.inc, lo = c.lo, hi = c.hi;
+        for (int j = 0; j < 64; ++j) {
+          const int64_t age = year - by[j];
+          const uint8_t by_ok = static_cast<uint8_t>(age >= lo && age <= hi);
+          t[j] = by[j] != 0 ? by_ok : band_ok[bands[j] & 7];
         }
         return word & PackBits(t);
       }
