@@ -916,6 +916,15 @@ bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
 
 namespace {
 
+// Whether at least 4 bits are set, without a popcount (the baseline x86-64
+// build has no POPCNT instruction and would call libgcc).
+inline bool AtLeast4Bits(uint64_t w) {
+  w &= w - 1;
+  w &= w - 1;
+  w &= w - 1;
+  return w != 0;
+}
+
 // Packs 64 0/1 bytes into a word (byte i -> bit i): the multiply gathers the
 // low bit of each of 8 bytes into the top byte without carries.
 __attribute__((always_inline)) inline uint64_t PackBits(const uint8_t* t) {
@@ -940,7 +949,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
   // Simple column predicates over a whole 64-doc block: a branch-free loop
   // the compiler vectorises, then one AND. Sparse blocks and the complex
   // checks (audience, lookalike) go doc by doc.
-  if (base + 64 <= docs_ && __builtin_popcountll(word) >= 4) {
+  if (base + 64 <= docs_ && AtLeast4Bits(word)) {
     alignas(64) uint8_t t[64];
     switch (c.kind) {
       case Check::kU8Set: {
@@ -2117,7 +2126,7 @@ void ForEachPassing(const uint64_t* words, size_t n_words, uint32_t docs, const 
     uint64_t word = words[w];
     if (word == 0) continue;
     const uint32_t base = static_cast<uint32_t>(w * 64);
-    if (base + 64 <= docs && __builtin_popcountll(word) >= 8) {
+    if (base + 64 <= docs && AtLeast4Bits(word)) {
       alignas(64) uint8_t t[64];
       const T* v = col + base;
       for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(pass(v[j]));
