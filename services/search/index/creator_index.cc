@@ -2188,10 +2188,10 @@ bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs
   };
   if (ascending) {
     ForEachPassing(
-        words, n_words, docs, col, [&](T v) { return known(v) && v <= bound; }, counted);
+        words, n_words, docs, col, [&](T v) { return known(v) & (v <= bound); }, counted);
   } else {
     ForEachPassing(
-        words, n_words, docs, col, [&](T v) { return known(v) && v >= bound; }, counted);
+        words, n_words, docs, col, [&](T v) { return known(v) & (v >= bound); }, counted);
   }
   return pushed >= k;
 }
@@ -2457,6 +2457,13 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       std::push_heap(col.heap.begin(), col.heap.end(), before);
     }
   };
+  // Collects a match unordered (the sampled-bound top-k selects afterwards).
+  auto append = [&](uint32_t d) {
+    Collector::Entry e;
+    e.doc = d;
+    e.key = key_of(d, &e.known);
+    col.heap.push_back(e);
+  };
   // Postings of the facet's values (value 0 = no value), when the facet has
   // them; a broad match set counts against them word-parallel.
   auto facet_postings = [&](v1::FacetField f) -> absl::Span<const Posting> {
@@ -2602,17 +2609,27 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
         if (float_key != nullptr) {
           done = PushBeyondSampledBound(
               words, n_words, docs_, col.total, col.k, col.ascending, float_key->data(),
-              [](float v) { return !std::isnan(v); }, push);
+              [](float v) { return v == v; }, append);
         } else if (sort == v1::SORT_FIELD_FOLLOWERS) {
           done = PushBeyondSampledBound(
               words, n_words, docs_, col.total, col.k, col.ascending, followers_.data(),
-              [](uint32_t) { return true; }, push);
+              [](uint32_t) { return true; }, append);
         } else if (sort == v1::SORT_FIELD_ESTIMATED_PRICE) {
           done = PushBeyondSampledBound(
               words, n_words, docs_, col.total, col.k, col.ascending, price_.data(),
-              [](int64_t v) { return v != kUnknownPrice; }, push);
+              [](int64_t v) { return v != kUnknownPrice; }, append);
         }
-        if (done) return;
+        if (done) {
+          // Keep the k best of the collected matches, as a heap.
+          if (col.heap.size() > col.k) {
+            std::nth_element(col.heap.begin(),
+                             col.heap.begin() + static_cast<std::ptrdiff_t>(col.k), col.heap.end(),
+                             before);
+            col.heap.resize(col.k);
+          }
+          std::make_heap(col.heap.begin(), col.heap.end(), before);
+          return;
+        }
         col.heap.clear();  // a bound that too few matches reached
         for (size_t w = 0; w < n_words; ++w) {
           uint64_t word = words[w];
