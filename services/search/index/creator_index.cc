@@ -1228,6 +1228,14 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
   std::vector<uint64_t>& unit_bits = Scratch(2);
   bits.assign(alive_.begin(), alive_.begin() + static_cast<std::ptrdiff_t>(n_words));
   for (const auto& g : c.generators) {
+    if (g.postings.size() == 1 && g.postings[0]->dense()) {
+      // One dense posting: AND it in place (words past its end are zero).
+      const Posting* p = g.postings[0];
+      const size_t n = std::min(n_words, p->word_count());
+      BitsAnd(bits.data(), p->words(), n);
+      std::fill(bits.begin() + static_cast<std::ptrdiff_t>(n), bits.end(), 0);
+      continue;
+    }
     tmp.assign(n_words, 0);
     for (const Posting* p : g.postings) p->OrInto(tmp.data(), n_words);
     BitsAnd(bits.data(), tmp.data(), n_words);
@@ -2206,8 +2214,10 @@ bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs
     }
   }
   if (sampled == 0) return false;
-  // Rank r in the sample stands for about (r + 1) / sampled of the matches.
-  const size_t r = static_cast<size_t>(2 * static_cast<int64_t>(k) * sampled / total + 16);
+  // Rank r in the sample stands for about (r + 1) / sampled of the matches:
+  // aim at 1.5 k matches, plus 12 samples (over 2.5 standard deviations of
+  // the sample rank at the sizes used) of margin.
+  const size_t r = static_cast<size_t>(3 * static_cast<int64_t>(k) * sampled / (2 * total) + 12);
   if (r >= sample.size()) return false;
   if (ascending) {
     std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(r), sample.end());
