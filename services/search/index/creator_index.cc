@@ -916,14 +916,16 @@ bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
 
 namespace {
 
-// Whether at least 4 bits are set, without a popcount (the baseline x86-64
-// build has no POPCNT instruction and would call libgcc).
-inline bool AtLeast4Bits(uint64_t w) {
-  w &= w - 1;
-  w &= w - 1;
-  w &= w - 1;
-  return w != 0;
+// Bits set, without a popcount instruction (the baseline x86-64 build has
+// none and would call libgcc).
+inline int Bits(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
 }
+// Words with fewer candidates are checked doc by doc.
+constexpr int kVectorMin = 4;
 
 // Packs 64 0/1 bytes into a word (byte i -> bit i): the multiply gathers the
 // low bit of each of 8 bytes into the top byte without carries.
@@ -949,7 +951,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
   // Simple column predicates over a whole 64-doc block: a branch-free loop
   // the compiler vectorises, then one AND. Sparse blocks and the complex
   // checks (audience, lookalike) go doc by doc.
-  if (base + 64 <= docs_ && AtLeast4Bits(word)) {
+  if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
     alignas(64) uint8_t t[64];
     switch (c.kind) {
       case Check::kU8Set: {
@@ -1109,6 +1111,109 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
     if (PassesCheck(cq, i, base + static_cast<uint32_t>(j))) out |= uint64_t{1} << j;
   }
   return out;
+}
+
+void CreatorIndex::CheckDocs(const Compiled& cq, size_t i, const uint32_t* docs, size_t n,
+                             uint8_t* pass) const {
+  const Check& c = cq.checks[i];
+  switch (c.kind) {
+    case Check::kU8Set: {
+      const uint8_t* v = static_cast<const uint8_t*>(c.col);
+      const uint32_t ok = (c.inc == 0 ? 0xFFFFFFFFu : c.inc) & ~c.exc;
+      for (size_t k = 0; k < n; ++k) pass[k] = static_cast<uint8_t>((ok >> (v[docs[k]] & 31)) & 1);
+      return;
+    }
+    case Check::kMask8:
+    case Check::kMask16:
+    case Check::kMask32: {
+      for (size_t k = 0; k < n; ++k) {
+        uint32_t v;
+        if (c.kind == Check::kMask8) {
+          v = static_cast<const uint8_t*>(c.col)[docs[k]];
+        } else if (c.kind == Check::kMask16) {
+          v = static_cast<const uint16_t*>(c.col)[docs[k]];
+        } else {
+          v = static_cast<const uint32_t*>(c.col)[docs[k]];
+        }
+        pass[k] = static_cast<uint8_t>((!c.has_inc || (v & c.inc) != 0) & ((v & c.exc) == 0));
+      }
+      return;
+    }
+    case Check::kU32Range: {
+      const uint32_t* v = static_cast<const uint32_t*>(c.col);
+      const int64_t lo = c.lo, hi = c.hi;
+      for (size_t k = 0; k < n; ++k) {
+        const int64_t x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x >= lo) & (x <= hi));
+      }
+      return;
+    }
+    case Check::kPrice: {
+      const int64_t* v = price_.data();
+      for (size_t k = 0; k < n; ++k) {
+        const int64_t x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x != kUnknownPrice) & (x >= c.lo) & (x <= c.hi));
+      }
+      return;
+    }
+    case Check::kFloatRange: {
+      const float* v = static_cast<const float*>(c.col);
+      const float lo = c.flo, hi = c.fhi;
+      for (size_t k = 0; k < n; ++k) {
+        const float x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x >= lo) & (x <= hi));
+      }
+      return;
+    }
+    case Check::kFlags: {
+      const uint8_t* v = flags_.data();
+      for (size_t k = 0; k < n; ++k) pass[k] = static_cast<uint8_t>((v[docs[k]] & c.inc) == c.exc);
+      return;
+    }
+    case Check::kLastPost: {
+      const uint32_t* v = last_post_.data();
+      for (size_t k = 0; k < n; ++k) {
+        const uint32_t x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x != 0) & (x >= c.lo));
+      }
+      return;
+    }
+    case Check::kCountry: {
+      const uint16_t* v = country_.data();
+      const uint8_t* lut = c.lut.data();
+      for (size_t k = 0; k < n; ++k) {
+        const uint8_t m = lut[v[docs[k]]];
+        pass[k] = static_cast<uint8_t>((!c.has_inc || (m & 1)) & !(m & 2));
+      }
+      return;
+    }
+    case Check::kAudGender:
+    case Check::kAudAge: {
+      const size_t first = c.kind == Check::kAudGender ? 0 : 3;
+      const size_t bands = c.kind == Check::kAudGender ? 3 : 6;
+      for (size_t k = 0; k < n; ++k) {
+        const uint32_t d = docs[k];
+        bool found = false, any_ok = false, bad = false;
+        int sum = 0;
+        for (size_t b = 0; b < bands; ++b) {
+          const uint8_t v = aud_demo_[first + b][d];
+          const bool present = v != kAbsentShare;
+          if ((c.inc >> b) & 1) {
+            found |= present;
+            sum += present ? v : 0;
+            any_ok |= present & (v >= c.min_q);
+          }
+          if ((c.exc >> b) & 1) bad |= present & (c.max_zero | (v > c.max_q));
+        }
+        const bool inc_ok = !c.has_inc || (c.sum ? found && sum >= c.min_q : any_ok);
+        pass[k] = static_cast<uint8_t>(!bad && inc_ok);
+      }
+      return;
+    }
+    default:
+      for (size_t k = 0; k < n; ++k) pass[k] = PassesCheck(cq, i, docs[k]) ? 1 : 0;
+      return;
+  }
 }
 
 namespace {
@@ -1341,11 +1446,31 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
   for (size_t b = 0; b < n_words; b += kBlockWords) {
     const size_t e = std::min(n_words, b + kBlockWords);
     for (size_t i = 0; i < c.checks.size(); ++i) {
-      uint64_t any = 0;
+      // Words with few candidates: their docs are gathered and checked in
+      // one branch-free loop, whose independent column loads overlap.
+      uint32_t sparse[kBlockWords * kVectorMin];
+      uint8_t pass[kBlockWords * kVectorMin];
+      size_t n_sparse = 0;
       for (size_t w = b; w < e; ++w) {
-        if (bits[w] != 0) bits[w] = CheckWord(c, i, static_cast<uint32_t>(w * 64), bits[w]);
-        any |= bits[w];
+        uint64_t word = bits[w];
+        if (word == 0) continue;
+        const uint32_t base = static_cast<uint32_t>(w * 64);
+        if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
+          bits[w] = CheckWord(c, i, base, word);
+          continue;
+        }
+        for (; word != 0; word &= word - 1) {
+          sparse[n_sparse++] = base + static_cast<uint32_t>(__builtin_ctzll(word));
+        }
       }
+      if (n_sparse > 0) {
+        CheckDocs(c, i, sparse, n_sparse, pass);
+        for (size_t k = 0; k < n_sparse; ++k) {
+          if (!pass[k]) ClearBit(bits.data(), sparse[k]);
+        }
+      }
+      uint64_t any = 0;
+      for (size_t w = b; w < e; ++w) any |= bits[w];
       if (any == 0) break;
     }
   }
@@ -2169,7 +2294,7 @@ void ForEachPassing(const uint64_t* words, size_t n_words, uint32_t docs, const 
     uint64_t word = words[w];
     if (word == 0) continue;
     const uint32_t base = static_cast<uint32_t>(w * 64);
-    if (base + 64 <= docs && AtLeast4Bits(word)) {
+    if (base + 64 <= docs && Bits(word) >= kVectorMin) {
       alignas(64) uint8_t t[64];
       const T* v = col + base;
       for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(pass(v[j]));
