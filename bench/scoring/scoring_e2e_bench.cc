@@ -35,6 +35,8 @@ ABSL_FLAG(int, batch, 10'000, "creator_ids per ScoreCreators call");
 ABSL_FLAG(int, clients, 2, "concurrent client threads");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured time");
 ABSL_FLAG(bool, brief, true, "send a campaign brief (fit, audience fit, funnel)");
+ABSL_FLAG(bool, full, false,
+          "ask for SCORE_VIEW_FULL (the scores and their explanation); default the lean BASIC");
 
 namespace cv1 = ::microreach::common::v1;
 namespace v1 = ::microreach::scoring::v1;
@@ -75,6 +77,14 @@ double SelfCpuSeconds() {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// The 1-, 5- and 15-minute load averages, as /proc/loadavg prints them.
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return absl::StrCat(one, " ", five, " ", fifteen);
 }
 
 // The redis-server listening on `port`, found by its command line.
@@ -172,6 +182,7 @@ int main(int argc, char** argv) {
         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), own));
     v1::ScoreCreatorsRequest request;
     if (absl::GetFlag(FLAGS_brief)) *request.mutable_brief() = Brief();
+    request.set_view(absl::GetFlag(FLAGS_full) ? v1::SCORE_VIEW_FULL : v1::SCORE_VIEW_BASIC);
     size_t offset = static_cast<size_t>(client) * 7919;
     // Large responses parse onto an arena, as a client scoring in bulk should.
     google::protobuf::Arena arena;
@@ -207,6 +218,7 @@ int main(int argc, char** argv) {
   const double server_cpu0 = ProcessCpuSeconds((*scoring)->pid());
   const double redis_cpu0 = redis_pid > 0 ? ProcessCpuSeconds(redis_pid) : 0;
   const double client_cpu0 = SelfCpuSeconds();
+  const std::string load_before = LoadAverage();
   const absl::Time start = absl::Now();
   std::vector<std::thread> threads;
   threads.reserve(static_cast<size_t>(clients));
@@ -224,9 +236,11 @@ int main(int argc, char** argv) {
                        : all[std::min(all.size() - 1,
                                       static_cast<size_t>(p * static_cast<double>(all.size())))];
   };
-  absl::PrintF("catalog %d profiles (avg %.0f bytes serialized), batch %d, clients %d, brief %s\n",
-               catalog, static_cast<double>(bytes) / catalog, batch, clients,
-               absl::GetFlag(FLAGS_brief) ? "yes" : "no");
+  absl::PrintF(
+      "catalog %d profiles (avg %.0f bytes serialized), batch %d, clients %d, brief %s, view %s\n",
+      catalog, static_cast<double>(bytes) / catalog, batch, clients,
+      absl::GetFlag(FLAGS_brief) ? "yes" : "no", absl::GetFlag(FLAGS_full) ? "FULL" : "BASIC");
+  absl::PrintF("load average before %s, after %s\n", load_before, LoadAverage());
   absl::PrintF("calls %d in %.1f s, failures %d, response %.1f MB per call\n", calls.load(),
                seconds, failures.load(), static_cast<double>(response_bytes) / 1e6);
   absl::PrintF("creators/s %.0f; call latency p50 %.1f ms, p90 %.1f ms, max %.1f ms\n",

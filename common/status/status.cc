@@ -10,6 +10,7 @@ namespace microreach::status {
 namespace {
 
 constexpr absl::string_view kBadRequestUrl = "type.googleapis.com/google.rpc.BadRequest";
+constexpr absl::string_view kPreconditionUrl = "type.googleapis.com/google.rpc.PreconditionFailure";
 
 google::rpc::BadRequest ToProto(const std::vector<FieldViolation>& violations) {
   google::rpc::BadRequest bad_request;
@@ -55,6 +56,29 @@ absl::Status InvalidField(std::string field, std::string description) {
   return v.ToStatus();
 }
 
+absl::Status PreconditionFailed(std::string type, std::string subject, std::string description) {
+  google::rpc::PreconditionFailure failure;
+  auto* v = failure.add_violations();
+  v->set_type(std::move(type));
+  v->set_subject(std::move(subject));
+  v->set_description(description);
+  absl::Status status = absl::FailedPreconditionError(description);
+  status.SetPayload(kPreconditionUrl, absl::Cord(failure.SerializeAsString()));
+  return status;
+}
+
+std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kPreconditionUrl);
+  if (!payload) return {};
+  google::rpc::PreconditionFailure failure;
+  if (!failure.ParseFromString(std::string(*payload))) return {};
+  std::vector<PreconditionViolation> out;
+  for (const auto& v : failure.violations()) {
+    out.push_back({v.type(), v.subject(), v.description()});
+  }
+  return out;
+}
+
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status) {
   auto payload = status.GetPayload(kBadRequestUrl);
   if (!payload) return {};
@@ -68,11 +92,18 @@ grpc::Status ToGrpc(const absl::Status& status) {
   // absl::StatusCode and grpc::StatusCode share their numbering by design.
   const auto code = static_cast<grpc::StatusCode>(static_cast<int>(status.code()));
   std::vector<FieldViolation> violations = ViolationsOf(status);
-  if (violations.empty()) return grpc::Status(code, std::string(status.message()));
+  auto precondition = status.GetPayload(kPreconditionUrl);
+  google::rpc::PreconditionFailure failure;
+  const bool has_precondition =
+      precondition.has_value() && failure.ParseFromString(std::string(*precondition));
+  if (violations.empty() && !has_precondition) {
+    return grpc::Status(code, std::string(status.message()));
+  }
   google::rpc::Status rich;
   rich.set_code(static_cast<int>(code));
   rich.set_message(std::string(status.message()));
-  rich.add_details()->PackFrom(ToProto(violations));
+  if (!violations.empty()) rich.add_details()->PackFrom(ToProto(violations));
+  if (has_precondition) rich.add_details()->PackFrom(failure);
   return grpc::Status(code, std::string(status.message()), rich.SerializeAsString());
 }
 
@@ -84,8 +115,11 @@ absl::Status FromGrpc(const grpc::Status& status) {
   if (!status.error_details().empty() && rich.ParseFromString(status.error_details())) {
     for (const auto& any : rich.details()) {
       google::rpc::BadRequest bad_request;
-      if (any.UnpackTo(&bad_request)) {
+      google::rpc::PreconditionFailure failure;
+      if (any.Is<google::rpc::BadRequest>() && any.UnpackTo(&bad_request)) {
         out.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
+      } else if (any.Is<google::rpc::PreconditionFailure>() && any.UnpackTo(&failure)) {
+        out.SetPayload(kPreconditionUrl, absl::Cord(failure.SerializeAsString()));
       }
     }
   }

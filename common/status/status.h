@@ -51,12 +51,32 @@ absl::Status InvalidField(std::string field, std::string description);
 // The field violations attached to `status` by FieldViolations (empty when none).
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
 
+// One broken precondition of a FAILED_PRECONDITION: `type` is one of the
+// types docs/api.md lists (e.g. "BUDGET"), `subject` what it is about.
+struct PreconditionViolation {
+  std::string type;
+  std::string subject;
+  std::string description;
+};
+
+// FAILED_PRECONDITION with `description` as its message and a
+// google.rpc.PreconditionFailure payload holding one violation.
+//
+// Example:
+//   return PreconditionFailed("BUDGET", "campaigns/c1", "the fee exceeds the budget left");
+absl::Status PreconditionFailed(std::string type, std::string subject, std::string description);
+
+// The precondition violations attached to `status` (empty when none).
+std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status);
+
 // absl::Status -> grpc::Status, preserving the code one to one and turning
-// attached field violations into `grpc-status-details-bin` (google.rpc.Status
-// with a google.rpc.BadRequest detail). Call only at the RPC boundary.
+// attached field and precondition violations into `grpc-status-details-bin`
+// (google.rpc.Status with google.rpc.BadRequest / PreconditionFailure
+// details). Call only at the RPC boundary.
 grpc::Status ToGrpc(const absl::Status& status);
 
-// grpc::Status -> absl::Status for outgoing calls; decodes BadRequest details.
+// grpc::Status -> absl::Status for outgoing calls; decodes BadRequest and
+// PreconditionFailure details.
 absl::Status FromGrpc(const grpc::Status& status);
 
 }  // namespace microreach::status

@@ -56,5 +56,26 @@ TEST(ToGrpcTest, BadRequestTravelsInStatusDetails) {
   EXPECT_EQ(ViolationsOf(back)[0].description, "must not be empty");
 }
 
+TEST(ToGrpcTest, PreconditionFailureTravelsInStatusDetails) {
+  grpc::Status g = ToGrpc(PreconditionFailed("BUDGET", "c1", "the fee exceeds the budget left"));
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(g.error_message(), "the fee exceeds the budget left");
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(g.error_details()));
+  ASSERT_EQ(rich.details_size(), 1);
+  google::rpc::PreconditionFailure failure;
+  ASSERT_TRUE(rich.details(0).UnpackTo(&failure));
+  ASSERT_EQ(failure.violations_size(), 1);
+  EXPECT_EQ(failure.violations(0).type(), "BUDGET");
+  EXPECT_EQ(failure.violations(0).subject(), "c1");
+
+  absl::Status back = FromGrpc(g);
+  EXPECT_EQ(back.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(ViolationsOf(back).empty());
+  ASSERT_EQ(PreconditionViolationsOf(back).size(), 1u);
+  EXPECT_EQ(PreconditionViolationsOf(back)[0].type, "BUDGET");
+  EXPECT_EQ(PreconditionViolationsOf(back)[0].description, "the fee exceeds the budget left");
+}
+
 }  // namespace
 }  // namespace microreach::status

@@ -143,10 +143,22 @@ Credibility AudienceCredibility(absl::Span<const Classification> sample,
     if (i < accounts.size() && accounts[i].following > 1500) mass += 1;
   }
   const double n = static_cast<double>(sample.size());
+  out.real_count = static_cast<int64_t>(real);
   out.real_share = real / n;
   out.mass_follower_share = mass / n;
   out.interval95 = WilsonInterval(real, n);
   return out;
+}
+
+void ToProto(const Credibility& c, v1::AudienceSample* out) {
+  out->set_sample_size(c.sample_size);
+  out->set_real_count(c.real_count);
+  out->set_credibility(c.real_share);
+  out->set_credibility_lower(c.interval95.low);
+  out->set_credibility_upper(c.interval95.high);
+  out->set_confidence_level(0.95);
+  out->set_fake_follower_share(c.sample_size > 0 ? 1 - c.real_share : 0);
+  out->set_mass_follower_share(c.mass_follower_share);
 }
 
 }  // namespace microreach::scoring

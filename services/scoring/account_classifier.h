@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "absl/types/span.h"
+#include "microreach/scoring/v1/scoring_service.pb.h"
 #include "services/scoring/formulas.h"
 
 namespace microreach::scoring {
@@ -102,6 +103,7 @@ double Sigmoid(double z);
 // a sample of 20 reports a wide range and one of 2,000 a narrow one.
 struct Credibility {
   double real_share = 0;
+  int64_t real_count = 0;
   Interval interval95;
   int64_t sample_size = 0;
   // Share of the sample following more than 1,500 accounts.
@@ -109,6 +111,9 @@ struct Credibility {
 };
 Credibility AudienceCredibility(absl::Span<const Classification> sample,
                                 absl::Span<const Account> accounts);
+
+// The wire form (ClassifyAccountsResponse.audience_sample).
+void ToProto(const Credibility& credibility, v1::AudienceSample* out);
 
 }  // namespace microreach::scoring
 

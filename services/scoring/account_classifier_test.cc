@@ -110,6 +110,37 @@ TEST(AudienceCredibility, ShareRealWithWilsonInterval) {
   EXPECT_EQ(c.sample_size, 10);
 }
 
+TEST(AudienceCredibility, ALargerSampleNarrowsTheIntervalOnTheWire) {
+  // 800 real of 1,000: z^2 = 3.8415, centre (0.8 + z^2 / 2,000) / (1 + z^2 / 1,000)
+  // = 0.798852, half-width 1.96 x sqrt(0.8 x 0.2 / 1,000 + z^2 / 4e6) / 1.0038415
+  // = 0.024771: [0.774081, 0.823623], against [0.490162, 0.943318] for 8 of 10.
+  std::vector<Classification> sample(1'000);
+  std::vector<Account> accounts(1'000);
+  for (size_t i = 0; i < sample.size(); ++i) {
+    sample[i].account_class = i < 800 ? AccountClass::kReal : AccountClass::kSuspicious;
+    accounts[i].following = i % 4 == 0 ? 1'501 : 1'500;  // 1,500 is not a mass follower
+  }
+  v1::AudienceSample wire;
+  ToProto(AudienceCredibility(sample, accounts), &wire);
+  EXPECT_EQ(wire.sample_size(), 1'000);
+  EXPECT_EQ(wire.real_count(), 800);
+  EXPECT_DOUBLE_EQ(wire.credibility(), 0.8);
+  EXPECT_NEAR(wire.credibility_lower(), 0.774081, 1e-6);
+  EXPECT_NEAR(wire.credibility_upper(), 0.823623, 1e-6);
+  EXPECT_DOUBLE_EQ(wire.confidence_level(), 0.95);
+  EXPECT_NEAR(wire.fake_follower_share(), 0.2, 1e-12);
+  EXPECT_DOUBLE_EQ(wire.mass_follower_share(), 0.25);
+}
+
+TEST(AudienceCredibility, EmptySampleSaysNothing) {
+  v1::AudienceSample wire;
+  ToProto(AudienceCredibility({}, {}), &wire);
+  EXPECT_EQ(wire.sample_size(), 0);
+  EXPECT_DOUBLE_EQ(wire.credibility_lower(), 0);
+  EXPECT_DOUBLE_EQ(wire.credibility_upper(), 1);
+  EXPECT_DOUBLE_EQ(wire.fake_follower_share(), 0);
+}
+
 TEST(RocAuc, HandComputed) {
   // Positives 0.35 and 0.8 against negatives 0.1 and 0.4: 3 of 4 pairs.
   EXPECT_DOUBLE_EQ(

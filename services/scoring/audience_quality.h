@@ -52,6 +52,11 @@ struct GrowthAnomaly {
 };
 GrowthAnomaly DetectFollowerSpikes(absl::Span<const int64_t> daily_followers);
 
+// Shortest daily series ScoreCreators accepts and judges growth from: a
+// week, so that the median and MAD of the gains mean something.
+inline constexpr size_t kMinFollowerSeriesDays = 7;
+inline constexpr size_t kMaxFollowerSeriesDays = 400;
+
 }  // namespace microreach::scoring
 
 #endif  // MICROREACH_SERVICES_SCORING_AUDIENCE_QUALITY_H_

@@ -7,7 +7,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
-#include "services/scoring/audience_quality.h"
 
 namespace microreach::scoring {
 namespace {
@@ -23,9 +22,11 @@ std::optional<double> Opt(bool has, double value) {
 // Target lists hold at most 50 entries (types.proto), audiences at most 50.
 constexpr size_t kMaxEntries = 64;
 
-void AddAnomaly(CreatorResult* r, v1::AnomalyType type, double severity, double a, double b = 0) {
+void AddAnomaly(CreatorResult* r, v1::AnomalyType type, double severity, double a, double b = 0,
+                double c = 0, double d = 0) {
   if (severity <= 0 || r->anomaly_count == static_cast<int>(r->anomalies.size())) return;
-  r->anomalies[static_cast<size_t>(r->anomaly_count++)] = {type, std::min(severity, 1.0), a, b};
+  r->anomalies[static_cast<size_t>(r->anomaly_count++)] = {type, std::min(severity, 1.0), a, b, c,
+                                                           d};
 }
 
 void DetectAnomalies(const cv1::Creator& c, absl::Span<const CountryShareKey> countries,
@@ -49,12 +50,15 @@ void DetectAnomalies(const cv1::Creator& c, absl::Span<const CountryShareKey> co
     const double times = *r->engagement_rate / good;
     if (times > 3) AddAnomaly(r, v1::ANOMALY_TYPE_ENGAGEMENT_OUTLIER, (times - 2) / 4, times);
   }
-  if (std::optional<double> spike =
-          GrowthSpikeSeverity(Opt(s.has_follower_growth_30d(), s.follower_growth_30d()),
-                              Opt(s.has_follower_growth_90d(), s.follower_growth_90d()));
-      spike.has_value() && *spike > 0) {
-    AddAnomaly(r, v1::ANOMALY_TYPE_FOLLOWER_SPIKE, *spike, s.follower_growth_30d(),
-               s.follower_growth_90d());
+  if (r->growth_severity.has_value() && *r->growth_severity > 0) {
+    if (r->growth_evidence == v1::GROWTH_EVIDENCE_DAILY_SERIES) {
+      AddAnomaly(r, v1::ANOMALY_TYPE_FOLLOWER_SPIKE, *r->growth_severity, r->series.spike_days,
+                 static_cast<double>(r->series.largest_spike_gain), r->series.largest_spike_day,
+                 r->series.staircase ? 1 : 0);
+    } else {
+      AddAnomaly(r, v1::ANOMALY_TYPE_FOLLOWER_SPIKE, *r->growth_severity, s.follower_growth_30d(),
+                 s.follower_growth_90d());
+    }
   }
   if (s.has_avg_likes() && s.has_avg_comments() && s.avg_likes() >= 100) {
     const double ratio = s.avg_comments() / s.avg_likes();
@@ -83,7 +87,7 @@ void DetectAnomalies(const cv1::Creator& c, absl::Span<const CountryShareKey> co
             });
 }
 
-std::string Describe(const AnomalyResult& a) {
+std::string Describe(const AnomalyResult& a, v1::GrowthEvidence growth_evidence) {
   switch (a.type) {
     case v1::ANOMALY_TYPE_HIGH_FOLLOWING_RATIO:
       return absl::StrFormat("follows %.0f%% of its follower count (screening rule: <= 30%%)",
@@ -94,8 +98,20 @@ std::string Describe(const AnomalyResult& a) {
     case v1::ANOMALY_TYPE_ENGAGEMENT_OUTLIER:
       return absl::StrFormat("engagement rate %.1fx the tier's good benchmark", a.a);
     case v1::ANOMALY_TYPE_FOLLOWER_SPIKE:
-      return absl::StrFormat("%+.1f%% followers in 30 days against %+.1f%% in 90 days", a.a * 100,
-                             a.b * 100);
+      if (growth_evidence == v1::GROWTH_EVIDENCE_DAILY_SERIES) {
+        if (a.d > 0) {
+          return absl::StrFormat(
+              "staircase: %.0f follower spikes in the daily series, the largest +%.0f on day %.0f",
+              a.a, a.b, a.c);
+        }
+        return absl::StrFormat(
+            "%.0f follower spike%s in the daily series, the largest +%.0f on day %.0f", a.a,
+            a.a == 1 ? "" : "s", a.b, a.c);
+      }
+      return absl::StrFormat(
+          "%+.1f%% followers in 30 days against %+.1f%% in 90 days (from growth rates: no daily "
+          "follower series given)",
+          a.a * 100, a.b * 100);
     case v1::ANOMALY_TYPE_LIKES_WITHOUT_COMMENTS:
       return absl::StrFormat("%.2f comments per 100 likes", a.a * 100);
     case v1::ANOMALY_TYPE_AUDIENCE_GEO_MISMATCH:
@@ -278,7 +294,8 @@ AudienceMatch MatchAudience(const cv1::AudienceDemographics& a, const PreparedBr
   return m;
 }
 
-void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResult* r) {
+void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResult* r,
+                  absl::Span<const int64_t> daily_followers) {
   const ModelConfig& config = *ctx.config;
   const cv1::CreatorStats& s = c.stats();
   *r = CreatorResult();
@@ -297,8 +314,15 @@ void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResul
   r->engagement_rate = EngagementRate(ei);
   if (r->engagement_rate.has_value()) {
     r->band = BandOf(*r->engagement_rate);
-    r->tier_percentile =
-        EngagementPercentile(*r->engagement_rate, EngagementBenchmark(c.platform(), r->tier));
+    const absl::Span<const double> peers =
+        ctx.peers != nullptr ? ctx.peers->Find(c.platform(), r->tier) : absl::Span<const double>();
+    if (!peers.empty()) {
+      r->tier_percentile = CatalogPercentile(*r->engagement_rate, peers);
+      r->percentile_from_catalog = true;
+    } else {
+      r->tier_percentile =
+          EngagementPercentile(*r->engagement_rate, EngagementBenchmark(c.platform(), r->tier));
+    }
   }
 
   // Authenticity.
@@ -307,8 +331,19 @@ void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResul
   QualityInputs q;
   q.credibility = r->credibility;
   q.engagement_percentile = r->tier_percentile;
-  q.growth_anomaly = GrowthSpikeSeverity(Opt(s.has_follower_growth_30d(), s.follower_growth_30d()),
-                                         Opt(s.has_follower_growth_90d(), s.follower_growth_90d()));
+  // Growth: the daily series when given (spikes and staircases), else the
+  // 30/90-day proxy.
+  if (daily_followers.size() >= kMinFollowerSeriesDays) {
+    r->series = DetectFollowerSpikes(daily_followers);
+    r->growth_severity = r->series.severity;
+    r->growth_evidence = v1::GROWTH_EVIDENCE_DAILY_SERIES;
+  } else {
+    r->growth_severity =
+        GrowthSpikeSeverity(Opt(s.has_follower_growth_30d(), s.follower_growth_30d()),
+                            Opt(s.has_follower_growth_90d(), s.follower_growth_90d()));
+    if (r->growth_severity.has_value()) r->growth_evidence = v1::GROWTH_EVIDENCE_GROWTH_RATES;
+  }
+  q.growth_anomaly = r->growth_severity;
   if (a.has_reachability()) q.mass_follower_share = 1 - std::clamp(a.reachability(), 0.0, 1.0);
   r->audience_quality = AudienceQualityScore(q);
   // Audience countries resolved once for anomalies, audience fit and price.
@@ -381,20 +416,28 @@ void ScoreCreator(const cv1::Creator& c, const ScoringContext& ctx, CreatorResul
   r->has_fit = true;
 }
 
+void SetMoney(double usd, const ScoringContext& context, cv1::Money* out) {
+  out->set_currency_code(context.currency_code);
+  out->set_amount_micros(std::llround(usd * context.fx_per_usd * 1e6));
+}
+
 cv1::Money MoneyOf(double usd, const ScoringContext& context) {
   cv1::Money m;
-  m.set_currency_code(context.currency_code);
-  m.set_amount_micros(std::llround(usd * context.fx_per_usd * 1e6));
+  SetMoney(usd, context, &m);
   return m;
 }
 
-cv1::MoneyEstimate MoneyEstimateOf(const Dist& usd, const ScoringContext& context) {
+void SetMoneyEstimate(const Dist& usd, const ScoringContext& context, cv1::MoneyEstimate* out) {
   const Quantiles q = QuantilesOf(usd);
+  out->set_currency_code(context.currency_code);
+  out->set_expected_micros(std::llround(q.expected * context.fx_per_usd * 1e6));
+  out->set_p10_micros(std::llround(q.p10 * context.fx_per_usd * 1e6));
+  out->set_p90_micros(std::llround(q.p90 * context.fx_per_usd * 1e6));
+}
+
+cv1::MoneyEstimate MoneyEstimateOf(const Dist& usd, const ScoringContext& context) {
   cv1::MoneyEstimate m;
-  m.set_currency_code(context.currency_code);
-  m.set_expected_micros(std::llround(q.expected * context.fx_per_usd * 1e6));
-  m.set_p10_micros(std::llround(q.p10 * context.fx_per_usd * 1e6));
-  m.set_p90_micros(std::llround(q.p90 * context.fx_per_usd * 1e6));
+  SetMoneyEstimate(usd, context, &m);
   return m;
 }
 
@@ -413,6 +456,8 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
     e->set_rate(*r.engagement_rate);
     e->set_band(static_cast<v1::EngagementBand>(r.band));
     e->set_tier_percentile(*r.tier_percentile);
+    e->set_peer_distribution(r.percentile_from_catalog ? v1::PEER_DISTRIBUTION_CATALOG
+                                                       : v1::PEER_DISTRIBUTION_REFERENCE);
   }
   v1::AuthenticityScore* au = out->mutable_authenticity();
   if (r.credibility.has_value()) {
@@ -420,12 +465,13 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
     au->set_fake_follower_share(1 - *r.credibility);
   }
   if (r.audience_quality.has_value()) au->set_audience_quality_score(*r.audience_quality);
+  au->set_growth_evidence(r.growth_evidence);
   for (int i = 0; i < r.anomaly_count; ++i) {
     const AnomalyResult& a = r.anomalies[static_cast<size_t>(i)];
     v1::Anomaly* pa = au->add_anomalies();
     pa->set_type(a.type);
     pa->set_severity(a.severity);
-    pa->set_description(Describe(a));
+    if (ctx.explain) pa->set_description(Describe(a, r.growth_evidence));
   }
   if (r.has_audience_fit && ctx.brief != nullptr) {
     v1::AudienceFitScore* f = out->mutable_audience_fit();
@@ -434,7 +480,7 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
     static constexpr v1::AudienceDimension kDims[kNumDimensions] = {
         v1::AUDIENCE_DIMENSION_COUNTRY, v1::AUDIENCE_DIMENSION_AGE, v1::AUDIENCE_DIMENSION_GENDER,
         v1::AUDIENCE_DIMENSION_LANGUAGE, v1::AUDIENCE_DIMENSION_INTERESTS};
-    for (size_t d = 0; d < kNumDimensions; ++d) {
+    for (size_t d = 0; ctx.explain && d < kNumDimensions; ++d) {
       if (!ctx.brief->specified[d]) continue;
       v1::DimensionFit* df = f->add_dimensions();
       df->set_dimension(kDims[d]);
@@ -445,11 +491,13 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
   }
   v1::DeliverablePrice* p = out->mutable_price();
   p->set_deliverable_type(r.deliverable);
-  *p->mutable_fee() = MoneyEstimateOf(r.fee.usd, ctx);
-  *p->mutable_cpm() = MoneyOf(Cpm(r.fee.usd.mean, r.outcome.impressions.mean), ctx);
-  *p->mutable_cpe() = MoneyOf(Cpe(r.fee.usd.mean, r.outcome.engagements.mean), ctx);
-  p->set_expected_impressions(r.outcome.impressions.mean);
-  p->set_expected_engagements(r.outcome.engagements.mean);
+  SetMoneyEstimate(r.fee.usd, ctx, p->mutable_fee());
+  SetMoney(Cpm(r.fee.usd.mean, r.outcome.impressions.mean), ctx, p->mutable_cpm());
+  SetMoney(Cpe(r.fee.usd.mean, r.outcome.engagements.mean), ctx, p->mutable_cpe());
+  if (ctx.explain) {
+    p->set_expected_impressions(r.outcome.impressions.mean);
+    p->set_expected_engagements(r.outcome.engagements.mean);
+  }
   v1::PredictedResults* pr = out->mutable_predicted();
   SetEstimate(r.outcome.reach, pr->mutable_reach());
   SetEstimate(r.outcome.impressions, pr->mutable_impressions());
@@ -458,12 +506,12 @@ void ToProto(const cv1::Creator& c, const CreatorResult& r, const ScoringContext
   const double emv_cpm_usd = ctx.brief != nullptr && ctx.fx_per_usd > 0
                                  ? ctx.brief->funnel.emv_cpm / ctx.fx_per_usd
                                  : ctx.config->emv_cpm_usd;
-  *pr->mutable_emv() = MoneyEstimateOf(
-      {Emv(r.outcome.impressions.mean, emv_cpm_usd), r.outcome.impressions.sigma}, ctx);
+  SetMoneyEstimate({Emv(r.outcome.impressions.mean, emv_cpm_usd), r.outcome.impressions.sigma}, ctx,
+                   pr->mutable_emv());
   if (r.has_fit) {
     v1::FitScore* f = out->mutable_fit();
     f->set_score(r.fit.score);
-    for (int k = 0; k < kNumFitFactors; ++k) {
+    for (int k = 0; ctx.explain && k < kNumFitFactors; ++k) {
       if (!r.fit.present[static_cast<size_t>(k)]) continue;
       cv1::ScoreFactor* sf = f->add_factors();
       sf->set_name(FitFactorName(k));

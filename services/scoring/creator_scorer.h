@@ -12,8 +12,10 @@
 
 #include "microreach/common/v1/creator.pb.h"
 #include "microreach/scoring/v1/scoring_service.pb.h"
+#include "services/scoring/audience_quality.h"
 #include "services/scoring/formulas.h"
 #include "services/scoring/model_config.h"
+#include "services/scoring/peer_distribution.h"
 #include "services/scoring/prediction_model.h"
 #include "services/scoring/price_model.h"
 
@@ -45,6 +47,12 @@ struct ScoringContext {
   // UNSPECIFIED: the platform's standard deliverable.
   common::v1::DeliverableType deliverable = common::v1::DELIVERABLE_TYPE_UNSPECIFIED;
   const PreparedBrief* brief = nullptr;
+  // The catalog's engagement-rate distributions; null, or a cell without
+  // points, means the reference distribution (EngagementBenchmark).
+  const PeerTable* peers = nullptr;
+  // With the explanation (ScoreView FULL): anomaly descriptions, audience-fit
+  // dimensions, fit factors and the expected counts behind CPM and CPE.
+  bool explain = true;
 };
 
 // Precondition: the brief passed ValidateBrief(). `fx_per_usd` converts the
@@ -58,6 +66,8 @@ struct AnomalyResult {
   double severity = 0;
   double a = 0;
   double b = 0;
+  double c = 0;
+  double d = 0;
 };
 
 struct CreatorResult {
@@ -65,9 +75,17 @@ struct CreatorResult {
   std::optional<double> engagement_rate;
   EngagementBand band = EngagementBand::kLow;
   std::optional<double> tier_percentile;
+  // Whether tier_percentile was read from the catalog's distribution.
+  bool percentile_from_catalog = false;
 
   std::optional<double> credibility;
   std::optional<double> audience_quality;
+  // Follower-growth anomaly severity in [0, 1], from the daily series when
+  // one was given (then `series` holds the detection), else from the 30- and
+  // 90-day growth; unset when neither is known.
+  v1::GrowthEvidence growth_evidence = v1::GROWTH_EVIDENCE_UNSPECIFIED;
+  std::optional<double> growth_severity;
+  GrowthAnomaly series;
   std::array<AnomalyResult, 8> anomalies{};
   int anomaly_count = 0;
 
@@ -85,9 +103,11 @@ struct CreatorResult {
   FitBreakdown fit;
 };
 
-// The kernel: pure, deterministic, allocation-free.
+// The kernel: pure, deterministic, allocation-free (but for the median
+// computations on a daily follower series). `daily_followers` is the
+// creator's series from the request, oldest first, or empty.
 void ScoreCreator(const common::v1::Creator& creator, const ScoringContext& context,
-                  CreatorResult* result);
+                  CreatorResult* result, absl::Span<const int64_t> daily_followers = {});
 
 // The wire form of a result.
 void ToProto(const common::v1::Creator& creator, const CreatorResult& result,
@@ -95,8 +115,11 @@ void ToProto(const common::v1::Creator& creator, const CreatorResult& result,
 
 // A money amount in the context currency: round(usd x fx x 1e6) micros.
 common::v1::Money MoneyOf(double usd, const ScoringContext& context);
+void SetMoney(double usd, const ScoringContext& context, common::v1::Money* out);
 // An estimate in the context currency from a USD distribution.
 common::v1::MoneyEstimate MoneyEstimateOf(const Dist& usd, const ScoringContext& context);
+void SetMoneyEstimate(const Dist& usd, const ScoringContext& context,
+                      common::v1::MoneyEstimate* out);
 void SetEstimate(const Dist& d, common::v1::Estimate* out);
 
 // Audience-fit pieces used by the kernel, exposed for tests: the match of

@@ -225,5 +225,92 @@ TEST(ScoreCreator, MoneyInTheContextCurrency) {
               in_usd.price().fee().expected_micros() * 0.5, 1);
 }
 
+TEST(ScoreCreator, BasicViewKeepsEveryScoreAndDropsOnlyTheExplanation) {
+  const ModelConfig config = DefaultModelConfig();
+  const PreparedBrief brief = PrepareBrief(Brief(), config, 1.0);
+  ScoringContext full{.config = &config, .brief = &brief};
+  ScoringContext basic = full;
+  basic.explain = false;
+  CreatorResult r;
+  ScoreCreator(Runner(), full, &r);
+  v1::CreatorScore with, without;
+  ToProto(Runner(), r, full, &with);
+  ToProto(Runner(), r, basic, &without);
+  ASSERT_GT(with.fit().factors_size(), 0);
+  ASSERT_GT(with.audience_fit().dimensions_size(), 0);
+  ASSERT_GT(with.authenticity().anomalies_size(), 0);
+  EXPECT_FALSE(with.authenticity().anomalies(0).description().empty());
+  EXPECT_GT(with.price().expected_impressions(), 0);
+  // The explanation is exactly what BASIC leaves out.
+  v1::CreatorScore stripped = with;
+  stripped.mutable_fit()->clear_factors();
+  stripped.mutable_audience_fit()->clear_dimensions();
+  for (v1::Anomaly& a : *stripped.mutable_authenticity()->mutable_anomalies()) {
+    a.clear_description();
+  }
+  stripped.mutable_price()->clear_expected_impressions();
+  stripped.mutable_price()->clear_expected_engagements();
+  EXPECT_EQ(stripped.SerializeAsString(), without.SerializeAsString());
+  EXPECT_EQ(without.fit().score(), with.fit().score());
+  EXPECT_LT(without.ByteSizeLong(), with.ByteSizeLong() * 0.7);
+}
+
+TEST(ScoreCreator, GrowthFromTheDailySeriesWhenGivenElseFromTheProxy) {
+  const ModelConfig config = DefaultModelConfig();
+  ScoringContext ctx{.config = &config, .brief = nullptr};
+  cv1::Creator c;
+  c.set_platform(cv1::PLATFORM_INSTAGRAM);
+  c.mutable_stats()->set_followers(22'000);
+  c.mutable_stats()->set_follower_growth_30d(0.10);  // proxy: excess 0.10 - 0.03 = 0.07
+  c.mutable_stats()->set_follower_growth_90d(0.09);  // -> severity (0.07 - 0.05) / 0.2 = 0.1
+  c.mutable_audience()->set_credibility(0.8);
+  c.mutable_audience()->set_reachability(0.9);
+
+  CreatorResult proxy;
+  ScoreCreator(c, ctx, &proxy);
+  EXPECT_EQ(proxy.growth_evidence, v1::GROWTH_EVIDENCE_GROWTH_RATES);
+  EXPECT_NEAR(*proxy.growth_severity, 0.1, 1e-9);
+  ctx.explain = true;
+  v1::CreatorScore proxy_proto;
+  ToProto(c, proxy, ctx, &proxy_proto);
+  EXPECT_EQ(proxy_proto.authenticity().growth_evidence(), v1::GROWTH_EVIDENCE_GROWTH_RATES);
+  ASSERT_EQ(proxy_proto.authenticity().anomalies_size(), 1);
+  EXPECT_EQ(proxy_proto.authenticity().anomalies(0).description(),
+            "+10.0% followers in 30 days against +9.0% in 90 days (from growth rates: no daily "
+            "follower series given)");
+
+  // Three purchases a week apart (audience_quality_test): severity 0.327273,
+  // a staircase, and the series wins over the growth rates.
+  std::vector<int64_t> series = {20'000};
+  for (int day = 1; day <= 28; ++day) {
+    series.push_back(series.back() + (day == 7 ? 400 : day == 14 ? 600 : day == 21 ? 500 : 20));
+  }
+  CreatorResult r;
+  ScoreCreator(c, ctx, &r, series);
+  EXPECT_EQ(r.growth_evidence, v1::GROWTH_EVIDENCE_DAILY_SERIES);
+  EXPECT_NEAR(*r.growth_severity, 5.0 * 1'440 / 22'000, 1e-12);
+  EXPECT_TRUE(r.series.staircase);
+  // Audience quality: credibility and growth and reach, engagement unknown:
+  // (0.45 x 0.8 + 0.15 x (1 - 0.327273) + 0.15 x 0.9) / 0.75.
+  EXPECT_NEAR(*r.audience_quality,
+              100 * (0.45 * 0.8 + 0.15 * (1 - 5.0 * 1'440 / 22'000) + 0.15 * 0.9) / 0.75, 1e-9);
+  v1::CreatorScore proto;
+  ToProto(c, r, ctx, &proto);
+  EXPECT_EQ(proto.authenticity().growth_evidence(), v1::GROWTH_EVIDENCE_DAILY_SERIES);
+  ASSERT_EQ(proto.authenticity().anomalies_size(), 1);
+  EXPECT_EQ(proto.authenticity().anomalies(0).type(), v1::ANOMALY_TYPE_FOLLOWER_SPIKE);
+  EXPECT_EQ(proto.authenticity().anomalies(0).description(),
+            "staircase: 3 follower spikes in the daily series, the largest +600 on day 14");
+
+  // Too short a series is ignored (the proxy stays); no growth data at all
+  // leaves growth unjudged.
+  ScoreCreator(c, ctx, &r, absl::MakeConstSpan(series).subspan(0, 6));
+  EXPECT_EQ(r.growth_evidence, v1::GROWTH_EVIDENCE_GROWTH_RATES);
+  c.mutable_stats()->clear_follower_growth_90d();
+  ScoreCreator(c, ctx, &r);
+  EXPECT_EQ(r.growth_evidence, v1::GROWTH_EVIDENCE_UNSPECIFIED);
+  EXPECT_FALSE(r.growth_severity.has_value());
+}
+
 }  // namespace
 }  // namespace microreach::scoring

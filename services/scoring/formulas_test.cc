@@ -1,6 +1,7 @@
 // Hand-computed checks of every shared formula of docs/metrics.md.
 #include "services/scoring/formulas.h"
 
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -138,6 +139,25 @@ TEST(FitWeights, SumToOneForEveryObjective) {
     double total = 0;
     for (double w : FitWeightsFor(static_cast<cv1::CampaignObjective>(o))) total += w;
     EXPECT_NEAR(total, 1.0, 1e-12) << o;
+  }
+}
+
+TEST(FitWeights, TheDocumentedTableByObjective) {
+  // docs/metrics.md "Fit score for a brief": audience_fit, engagement,
+  // credibility, category_fit, price_efficiency, predicted_return.
+  const FitArray awareness = {0.35, 0.15, 0.20, 0.10, 0.20, 0};
+  const FitArray launch = {0.30, 0.25, 0.20, 0.10, 0.15, 0};
+  const FitArray leads = {0.25, 0.20, 0.15, 0.10, 0.10, 0.20};
+  const FitArray sales = {0.25, 0.15, 0.15, 0.10, 0.10, 0.25};
+  const std::pair<cv1::CampaignObjective, FitArray> table[] = {
+      {cv1::CAMPAIGN_OBJECTIVE_UNSPECIFIED, awareness},
+      {cv1::CAMPAIGN_OBJECTIVE_AWARENESS, awareness},
+      {cv1::CAMPAIGN_OBJECTIVE_LAUNCH, launch},
+      {cv1::CAMPAIGN_OBJECTIVE_LEADS, leads},
+      {cv1::CAMPAIGN_OBJECTIVE_SALES, sales}};
+  for (const auto& [objective, want] : table) {
+    const FitArray got = FitWeightsFor(objective);
+    for (size_t f = 0; f < want.size(); ++f) EXPECT_NEAR(got[f], want[f], 1e-12) << objective;
   }
 }
 

@@ -19,7 +19,7 @@
 namespace microreach::scoring {
 
 // Version of the formulas and default constants; bump on any change to them.
-inline constexpr char kBaseModelVersion[] = "2026.11.1";
+inline constexpr char kBaseModelVersion[] = "2026.11.2";
 
 inline constexpr int kNumPlatforms = 11;    // Platform enum values 0..10
 inline constexpr int kNumTiers = 6;         // Tier enum values 0..5
@@ -86,7 +86,7 @@ struct ModelConfig {
   // Non-default settings in canonical text; empty for the defaults.
   std::string overrides;
 
-  // "2026.11.1", or "2026.11.1+cfg.<8 hex digits of the overrides' hash>"
+  // "2026.11.2", or "2026.11.2+cfg.<8 hex digits of the overrides' hash>"
   // so two replicas with different settings never share a version.
   std::string ModelVersion() const;
 

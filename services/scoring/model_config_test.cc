@@ -32,7 +32,7 @@ TEST(ModelConfig, OverridesChangeTheNumbersAndTheVersion) {
   EXPECT_DOUBLE_EQ(c->country_index[static_cast<size_t>(CountryKey("BR"))], 0.6);
   EXPECT_DOUBLE_EQ(*c->FxPerUsd("EUR"), 0.92);
   EXPECT_DOUBLE_EQ(c->emv_cpm_usd, 7.5);
-  EXPECT_TRUE(absl::StartsWith(c->ModelVersion(), "2026.11.1+cfg.")) << c->ModelVersion();
+  EXPECT_TRUE(absl::StartsWith(c->ModelVersion(), "2026.11.2+cfg.")) << c->ModelVersion();
   // The same settings in another order give the same version.
   auto same = ApplyOverrides(DefaultModelConfig(), "tiktok.nano.live=80,instagram.micro.post=450",
                              "BR=0.6", "EUR=0.92", 7.5);

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "prometheus/family.h"
@@ -74,7 +73,7 @@ bool EnumKey(CodedInputStream* in, uint32_t tag, Entry* e, void (Entry::*set)(En
   return true;
 }
 
-bool ParseAudience(CodedInputStream* in, cv1::AudienceDemographics* a) {
+bool ParseAudience(CodedInputStream* in, cv1::AudienceDemographics* a, const ProfileParts& parts) {
   uint32_t length = 0;
   if (!in->ReadVarint32(&length)) return false;
   const auto limit = in->PushLimit(static_cast<int>(length));
@@ -99,11 +98,19 @@ bool ParseAudience(CodedInputStream* in, cv1::AudienceDemographics* a) {
         });
         break;
       case (5 << 3) | 2:
+        if (!parts.audience_languages) {
+          ok = WireFormatLite::SkipField(in, tag);
+          break;
+        }
         ok = ParseEntry(in, a->add_languages(), [](auto* in, uint32_t t, cv1::LanguageShare* e) {
           return StringKey(in, t, e->mutable_language_code());
         });
         break;
       case (6 << 3) | 2:
+        if (!parts.audience_interests) {
+          ok = WireFormatLite::SkipField(in, tag);
+          break;
+        }
         ok = ParseEntry(in, a->add_interests(), [](auto* in, uint32_t t, cv1::InterestShare* e) {
           return StringKey(in, t, e->mutable_interest());
         });
@@ -195,7 +202,7 @@ bool ParseStats(CodedInputStream* in, cv1::CreatorStats* s) {
 
 }  // namespace
 
-bool ParseProfileForScoring(std::string_view bytes, cv1::Creator* out) {
+bool ParseProfileForScoring(std::string_view bytes, cv1::Creator* out, const ProfileParts& parts) {
   out->Clear();
   CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
                       static_cast<int>(bytes.size()));
@@ -239,7 +246,7 @@ bool ParseProfileForScoring(std::string_view bytes, cv1::Creator* out) {
         ok = ParseStats(&in, out->mutable_stats());
         break;
       case (41 << 3) | 2:
-        ok = ParseAudience(&in, out->mutable_audience());
+        ok = ParseAudience(&in, out->mutable_audience(), parts);
         break;
       default:
         ok = WireFormatLite::SkipField(&in, tag);
@@ -270,7 +277,8 @@ ProfileSource::ProfileSource(redis::RedisPool* pool, CreatorLoader& loader,
 }
 
 absl::StatusOr<std::vector<const cv1::Creator*>> ProfileSource::Fetch(
-    absl::Span<const std::string> ids, const CallContext& call, google::protobuf::Arena* arena) {
+    absl::Span<const std::string> ids, const CallContext& call, google::protobuf::Arena* arena,
+    const ProfileParts& parts) {
   std::vector<const cv1::Creator*> out(ids.size(), nullptr);
   std::vector<bool> resolved(ids.size(), false);
   bool cached = false;
@@ -278,9 +286,18 @@ absl::StatusOr<std::vector<const cv1::Creator*>> ProfileSource::Fetch(
     // MGET in pipelined chunks, parsed straight from hiredis' reply buffers
     // (RedisConnection::MGet would copy every value once more).
     constexpr size_t kChunk = 1000;
-    std::vector<std::string> keys;
+    // Every key in one buffer: one allocation instead of one per key.
+    size_t key_bytes = 0;
+    for (const std::string& id : ids) key_bytes += options_.key_prefix.size() + id.size();
+    std::string key_buffer;
+    key_buffer.reserve(key_bytes);
+    std::vector<std::string_view> keys;
     keys.reserve(ids.size());
-    for (const std::string& id : ids) keys.push_back(absl::StrCat(options_.key_prefix, id));
+    for (const std::string& id : ids) {
+      const size_t start = key_buffer.size();
+      key_buffer.append(options_.key_prefix).append(id);
+      keys.emplace_back(key_buffer.data() + start, key_buffer.size() - start);
+    }
     std::vector<std::vector<std::string_view>> commands;
     for (size_t start = 0; start < keys.size(); start += kChunk) {
       std::vector<std::string_view>& c = commands.emplace_back();
@@ -319,7 +336,7 @@ absl::StatusOr<std::vector<const cv1::Creator*>> ProfileSource::Fetch(
           continue;
         }
         auto* creator = google::protobuf::Arena::CreateMessage<cv1::Creator>(arena);
-        if (!ParseProfileForScoring(bytes, creator)) {
+        if (!ParseProfileForScoring(bytes, creator, parts)) {
           parse_errors_->Increment();  // a bad entry is a miss; search rewrites it
           miss_->Increment();
           continue;

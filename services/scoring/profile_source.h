@@ -25,7 +25,16 @@ namespace microreach::scoring {
 // country_code, categories, stats without price and measure time, and the
 // audience without cities, brand affinities and measure time. Skipping the content signals (bio,
 // hashtags, captions) and the rest saves most of a full parse. False if malformed.
-bool ParseProfileForScoring(std::string_view bytes, common::v1::Creator* out);
+//
+// `skip` leaves out more: audience languages and interests are only read by
+// the audience fit of a brief that targets them, and each is a string per
+// entry to allocate and free.
+struct ProfileParts {
+  bool audience_languages = true;
+  bool audience_interests = true;
+};
+bool ParseProfileForScoring(std::string_view bytes, common::v1::Creator* out,
+                            const ProfileParts& parts = {});
 
 // What an outgoing call carries on behalf of the caller.
 struct CallContext {
@@ -79,9 +88,12 @@ class ProfileSource {
 
   // Profiles in the order of `ids` (distinct), allocated on `arena`; nullptr
   // for an id not in the catalog. Fails only when the loader fails.
+  // `parts` says which optional parts of cached profiles to parse; profiles
+  // from search come whole.
   absl::StatusOr<std::vector<const common::v1::Creator*>> Fetch(absl::Span<const std::string> ids,
                                                                 const CallContext& call,
-                                                                google::protobuf::Arena* arena);
+                                                                google::protobuf::Arena* arena,
+                                                                const ProfileParts& parts = {});
 
  private:
   redis::RedisPool* pool_;

@@ -140,6 +140,12 @@ TEST(ParseProfileForScoring, KeepsWhatTheModelsReadAndSkipsTheRest) {
   expected.mutable_stats()->clear_estimated_price();
   EXPECT_EQ(parsed.SerializeAsString(), expected.SerializeAsString());
   EXPECT_FALSE(ParseProfileForScoring("\x0a\xff\xff", &parsed));
+  // Without a brief targeting them, audience languages and interests stay out.
+  ASSERT_TRUE(ParseProfileForScoring(full.SerializeAsString(), &parsed,
+                                     {.audience_languages = false, .audience_interests = false}));
+  expected.mutable_audience()->clear_languages();
+  expected.mutable_audience()->clear_interests();
+  EXPECT_EQ(parsed.SerializeAsString(), expected.SerializeAsString());
 }
 
 TEST(ProfileSource, WorksWithoutRedis) {

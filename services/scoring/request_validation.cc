@@ -3,8 +3,10 @@
 
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/scoring/audience_quality.h"
 
 namespace microreach::scoring {
 namespace {
@@ -195,6 +197,32 @@ absl::Status ValidateScoreCreators(const v1::ScoreCreatorsRequest& r, const Mode
     CheckCurrency(r.currency_code(), "currency_code", config, &v);
   }
   CheckDeliverable(r.deliverable_type(), "deliverable_type", /*allow_unspecified=*/true, &v);
+  if (!v1::ScoreView_IsValid(r.view())) v.Add("view", "unknown ScoreView value");
+  if (r.follower_histories_size() > 0) {
+    const absl::flat_hash_set<std::string_view> ids(r.creator_ids().begin(), r.creator_ids().end());
+    absl::flat_hash_set<std::string_view> seen;
+    for (int i = 0; i < r.follower_histories_size(); ++i) {
+      const v1::FollowerHistory& h = r.follower_histories(i);
+      const std::string p = absl::StrCat("follower_histories[", i, "]");
+      if (!ids.contains(h.creator_id())) {
+        v.Add(p + ".creator_id", "must be one of creator_ids");
+      } else if (!seen.insert(h.creator_id()).second) {
+        v.Add(p + ".creator_id", "at most one series per creator");
+      }
+      const auto n = static_cast<size_t>(h.daily_followers_size());
+      if (n < kMinFollowerSeriesDays || n > kMaxFollowerSeriesDays) {
+        v.Add(p + ".daily_followers",
+              absl::StrCat("needs ", kMinFollowerSeriesDays, " to ", kMaxFollowerSeriesDays,
+                           " daily values, got ", n));
+      }
+      for (int64_t followers : h.daily_followers()) {
+        if (followers < 0) {
+          v.Add(p + ".daily_followers", "values must be >= 0");
+          break;
+        }
+      }
+    }
+  }
   return v.ToStatus();
 }
 

@@ -25,6 +25,7 @@ TEST(ValidateScoreCreators, NamesEveryBadField) {
   b->mutable_target_audience()->add_countries()->set_country_code("usa");
   b->mutable_target_audience()->add_genders()->set_weight(-1);
   b->mutable_target_audience()->add_age_bands();
+  r.set_view(static_cast<v1::ScoreView>(7));
   absl::Status s = ValidateScoreCreators(r, config);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields = Fields(s);
@@ -34,6 +35,7 @@ TEST(ValidateScoreCreators, NamesEveryBadField) {
   EXPECT_THAT(fields, Contains("brief.target_audience.genders[0].gender"));
   EXPECT_THAT(fields, Contains("brief.target_audience.genders[0].weight"));
   EXPECT_THAT(fields, Contains("brief.target_audience.age_bands[0].age_band"));
+  EXPECT_THAT(fields, Contains("view"));
 }
 
 TEST(ValidateScoreCreators, EmptyAndOversizedBatches) {
@@ -46,6 +48,31 @@ TEST(ValidateScoreCreators, EmptyAndOversizedBatches) {
   v1::ScoreCreatorsRequest ok;
   ok.add_creator_ids("instagram:1");
   EXPECT_TRUE(ValidateScoreCreators(ok, config).ok());
+}
+
+TEST(ValidateScoreCreators, FollowerHistoriesBelongToRequestedCreators) {
+  const ModelConfig config = DefaultModelConfig();
+  v1::ScoreCreatorsRequest r;
+  r.add_creator_ids("instagram:a");
+  auto add = [&r](const std::string& id, int days, int64_t value) {
+    v1::FollowerHistory* h = r.add_follower_histories();
+    h->set_creator_id(id);
+    for (int d = 0; d < days; ++d) h->add_daily_followers(value);
+  };
+  add("instagram:a", 7, 1'000);
+  EXPECT_TRUE(ValidateScoreCreators(r, config).ok());
+  add("instagram:a", 7, 1'000);    // a second series for the same creator
+  add("instagram:b", 7, 1'000);    // not requested
+  add("instagram:a", 6, 1'000);    // too short
+  add("instagram:a", 401, 1'000);  // too long
+  add("instagram:a", 7, -1);       // negative
+  std::vector<std::string> fields = Fields(ValidateScoreCreators(r, config));
+  EXPECT_THAT(fields, Contains("follower_histories[1].creator_id"));
+  EXPECT_THAT(fields, Contains("follower_histories[2].creator_id"));
+  EXPECT_THAT(fields, Contains("follower_histories[3].daily_followers"));
+  EXPECT_THAT(fields, Contains("follower_histories[4].daily_followers"));
+  EXPECT_THAT(fields, Contains("follower_histories[5].daily_followers"));
+  EXPECT_THAT(fields, ::testing::Not(Contains("follower_histories[0].creator_id")));
 }
 
 TEST(ValidateClassifyAccounts, SignalsMustBeSane) {

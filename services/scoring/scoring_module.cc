@@ -16,7 +16,9 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "microreach/search/v1/search_service.grpc.pb.h"
+#include "services/scoring/catalog_peers.h"
 #include "services/scoring/model_config.h"
+#include "services/scoring/peer_distribution.h"
 #include "services/scoring/profile_source.h"
 #include "services/scoring/scoring_service.h"
 #include "services/scoring/search_loader.h"
@@ -34,6 +36,19 @@ ABSL_FLAG(int, score_threads, 4,
 ABSL_FLAG(absl::Duration, search_timeout, absl::Seconds(2),
           "longest search.BatchGetCreators call on a cache miss (also capped by the caller's "
           "deadline)");
+
+ABSL_FLAG(absl::Duration, peer_refresh_interval, absl::Minutes(5),
+          "how often to re-read the catalog's engagement-rate quantiles from "
+          "search.GetCatalogStats (percentiles within the catalog's tier); 0 = on every "
+          "ScoreCreators call, one refresh at a time");
+ABSL_FLAG(absl::Duration, peer_stats_timeout, absl::Seconds(5),
+          "deadline of one search.GetCatalogStats call");
+ABSL_FLAG(absl::Duration, peer_max_age, absl::Hours(1),
+          "catalog quantiles older than this are dropped and the reference distribution "
+          "(docs/metrics.md) is used until a refresh succeeds");
+ABSL_FLAG(int64_t, peer_min_samples, 100,
+          "fewest engagement rates in a platform x tier cell for its catalog quantiles to be "
+          "used");
 
 namespace microreach::scoring {
 namespace {
@@ -94,14 +109,32 @@ class ScoringModule final : public server::ServiceModule {
         std::make_unique<SearchCreatorLoader>(search::v1::SearchService::NewStub(channel));
     module->profiles_ = std::make_unique<ProfileSource>(module->pool_.get(), *module->loader_,
                                                         ProfileSourceOptions{}, context.registry);
+    PeerRefreshOptions peer_options;
+    peer_options.interval = absl::GetFlag(FLAGS_peer_refresh_interval);
+    peer_options.timeout = absl::GetFlag(FLAGS_peer_stats_timeout);
+    peer_options.min_samples = absl::GetFlag(FLAGS_peer_min_samples);
+    if (peer_options.interval < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("--peer_refresh_interval: must be >= 0");
+    }
+    if (peer_options.timeout < absl::Milliseconds(10) || peer_options.timeout > absl::Minutes(1)) {
+      return absl::InvalidArgumentError("--peer_stats_timeout: must be between 10ms and 1m");
+    }
+    if (peer_options.min_samples < 1) {
+      return absl::InvalidArgumentError("--peer_min_samples: must be >= 1");
+    }
+    module->peers_ = std::make_unique<PeerDistributions>(absl::GetFlag(FLAGS_peer_max_age));
+    module->stats_stub_ = search::v1::SearchService::NewStub(channel);
+    module->refresher_ =
+        std::make_unique<CatalogPeerRefresher>(*module->stats_stub_, *module->peers_, peer_options);
     ScoringServiceOptions options;
     options.search_timeout = search_timeout;
     options.score_threads = absl::GetFlag(FLAGS_score_threads);
     if (options.score_threads < 1 || options.score_threads > 256) {
       return absl::InvalidArgumentError("--score_threads: must be between 1 and 256");
     }
-    module->service_ = std::make_unique<ScoringServiceImpl>(module->config_, *module->profiles_,
-                                                            context.auth, options);
+    module->service_ = std::make_unique<ScoringServiceImpl>(
+        module->config_, *module->profiles_, context.auth, options, module->peers_.get(),
+        module->refresher_.get());
     return module;
   }
 
@@ -117,6 +150,9 @@ class ScoringModule final : public server::ServiceModule {
   std::unique_ptr<metrics::GrpcClientMetrics> client_metrics_;
   std::unique_ptr<SearchCreatorLoader> loader_;
   std::unique_ptr<ProfileSource> profiles_;
+  std::unique_ptr<PeerDistributions> peers_;
+  std::unique_ptr<search::v1::SearchService::Stub> stats_stub_;
+  std::unique_ptr<CatalogPeerRefresher> refresher_;
   std::unique_ptr<ScoringServiceImpl> service_;
 };
 

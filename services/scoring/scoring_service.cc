@@ -103,12 +103,16 @@ absl::Time DeriveDeadline(absl::Time now, absl::Time caller_deadline, absl::Dura
 
 ScoringServiceImpl::ScoringServiceImpl(const ModelConfig& config, ProfileSource& profiles,
                                        const auth::WorkspaceAuthenticator& auth,
-                                       ScoringServiceOptions options)
+                                       ScoringServiceOptions options,
+                                       const PeerDistributions* peers,
+                                       CatalogPeerRefresher* refresher)
     : config_(config),
       model_version_(config.ModelVersion()),
       profiles_(profiles),
       auth_(auth),
       options_(options),
+      peers_(peers),
+      refresher_(refresher),
       allocator_(std::make_unique<ArenaAllocator>()),
       executor_(std::make_unique<BoundedExecutor>(options.score_threads, options.score_queue)) {
   SetMessageAllocatorFor_ScoreCreators(allocator_.get());
@@ -168,32 +172,56 @@ grpc::Status ScoringServiceImpl::DoScoreCreators(const grpc::ServerContextBase& 
   // Profiles go on the response's arena (freed with it, after the send).
   google::protobuf::Arena local;
   google::protobuf::Arena* arena = response->GetArena() != nullptr ? response->GetArena() : &local;
-  auto creators = profiles_.Fetch(ids, *call, arena);
+  // Audience languages and interests are read only by a brief targeting them.
+  const cv1::CampaignBrief* brief = request->has_brief() ? &request->brief() : nullptr;
+  ProfileParts parts;
+  parts.audience_languages = brief != nullptr && brief->target_audience().languages_size() > 0;
+  parts.audience_interests = brief != nullptr && brief->target_audience().interests_size() > 0;
+  auto creators = profiles_.Fetch(ids, *call, arena, parts);
   if (!creators.ok()) return ProfileError(creators.status());
 
-  const cv1::CampaignBrief* brief = request->has_brief() ? &request->brief() : nullptr;
   ScoringContext ctx;
   ctx.config = &config_;
   ctx.currency_code = ResultCurrency(brief, request->currency_code());
   ctx.fx_per_usd = *config_.FxPerUsd(ctx.currency_code);
   ctx.deliverable = request->deliverable_type();
+  ctx.explain = request->view() == v1::SCORE_VIEW_FULL;
+  // One snapshot of the catalog's peers for the whole batch.
+  const absl::Time now = absl::Now();
+  std::shared_ptr<const PeerTable> peers = peers_ != nullptr ? peers_->Current(now) : nullptr;
+  if (refresher_ != nullptr) refresher_->MaybeRefresh(now, call->authorization);
+  ctx.peers = peers.get();
   PreparedBrief prepared;
   if (brief != nullptr) {
     prepared = PrepareBrief(*brief, config_, ctx.fx_per_usd);
     ctx.brief = &prepared;
   }
   response->mutable_scores()->Reserve(static_cast<int>(ids.size()));
+  // Daily follower series by creator (validated: at most one each).
+  absl::flat_hash_map<std::string_view, absl::Span<const int64_t>> series;
+  series.reserve(static_cast<size_t>(request->follower_histories_size()));
+  for (const v1::FollowerHistory& h : request->follower_histories()) {
+    series[h.creator_id()] = absl::MakeConstSpan(h.daily_followers().data(),
+                                                 static_cast<size_t>(h.daily_followers_size()));
+  }
   CreatorResult result;
+  bool used_catalog = false;
   for (size_t i = 0; i < ids.size(); ++i) {
     const cv1::Creator* c = (*creators)[i];
     if (c == nullptr) {
       response->add_missing_creator_ids(ids[i]);
       continue;
     }
-    ScoreCreator(*c, ctx, &result);
+    absl::Span<const int64_t> daily;
+    if (!series.empty()) {
+      if (auto it = series.find(ids[i]); it != series.end()) daily = it->second;
+    }
+    ScoreCreator(*c, ctx, &result, daily);
+    used_catalog = used_catalog || result.percentile_from_catalog;
     ToProto(*c, result, ctx, response->add_scores());
   }
   response->set_model_version(model_version_);
+  if (used_catalog) response->set_peer_catalog_version(peers->catalog_version());
   return grpc::Status::OK;
 }
 
@@ -203,6 +231,10 @@ grpc::Status ScoringServiceImpl::ClassifyAccounts(grpc::ServerContext* context,
   if (auto caller = auth_.Authenticate(*context); !caller.ok()) return ToGrpc(caller.status());
   if (absl::Status s = ValidateClassifyAccounts(*request); !s.ok()) return ToGrpc(s);
   response->mutable_classifications()->Reserve(request->accounts_size());
+  std::vector<Account> accounts;
+  std::vector<Classification> verdicts;
+  accounts.reserve(static_cast<size_t>(request->accounts_size()));
+  verdicts.reserve(static_cast<size_t>(request->accounts_size()));
   for (const v1::AccountSignals& in : request->accounts()) {
     Account a;
     a.followers = in.followers();
@@ -216,6 +248,8 @@ grpc::Status ScoringServiceImpl::ClassifyAccounts(grpc::ServerContext* context,
     a.has_external_link = in.has_external_link();
     if (in.has_account_age_days()) a.account_age_days = in.account_age_days();
     const Classification c = classifier_.Classify(a);
+    accounts.push_back(a);
+    verdicts.push_back(c);
     v1::AccountClassification* out = response->add_classifications();
     out->set_account_id(in.account_id());
     out->set_fake_probability(c.fake_probability);
@@ -228,6 +262,7 @@ grpc::Status ScoringServiceImpl::ClassifyAccounts(grpc::ServerContext* context,
       s->set_contribution(sc.contribution);
     }
   }
+  ToProto(AudienceCredibility(verdicts, accounts), response->mutable_audience_sample());
   response->set_model_version(model_version_);
   return grpc::Status::OK;
 }

@@ -15,6 +15,7 @@
 #include "microreach/scoring/v1/scoring_service.grpc.pb.h"
 #include "services/scoring/account_classifier.h"
 #include "services/scoring/bounded_executor.h"
+#include "services/scoring/catalog_peers.h"
 #include "services/scoring/model_config.h"
 #include "services/scoring/profile_source.h"
 
@@ -34,9 +35,13 @@ struct ScoringServiceOptions {
 class ScoringServiceImpl final
     : public v1::ScoringService::WithCallbackMethod_ScoreCreators<v1::ScoringService::Service> {
  public:
-  // All references must outlive the service.
+  // All references and pointers must outlive the service. Without `peers`,
+  // percentiles come from the reference distribution; `refresher` (may be
+  // null) is asked to keep `peers` fresh on each ScoreCreators call.
   ScoringServiceImpl(const ModelConfig& config, ProfileSource& profiles,
-                     const auth::WorkspaceAuthenticator& auth, ScoringServiceOptions options);
+                     const auth::WorkspaceAuthenticator& auth, ScoringServiceOptions options,
+                     const PeerDistributions* peers = nullptr,
+                     CatalogPeerRefresher* refresher = nullptr);
 
   ~ScoringServiceImpl() override;
 
@@ -66,6 +71,8 @@ class ScoringServiceImpl final
   const auth::WorkspaceAuthenticator& auth_;
   const ScoringServiceOptions options_;
   const AccountClassifier classifier_;
+  const PeerDistributions* peers_;
+  CatalogPeerRefresher* refresher_;
   std::unique_ptr<grpc::MessageAllocator<v1::ScoreCreatorsRequest, v1::ScoreCreatorsResponse>>
       allocator_;
   // Last member: destroyed first, so queued batches finish while the rest

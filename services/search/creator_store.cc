@@ -8,6 +8,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/search/workspace_mark_store.h"
 
 namespace microreach::search {
 namespace {
@@ -15,7 +16,9 @@ namespace {
 using common::v1::Creator;
 using store::Value;
 
-std::vector<store::Migration> CatalogMigrations() {
+}  // namespace
+
+std::vector<store::Migration> SearchStoreMigrations() {
   std::vector<store::Migration> migrations = store::BaseMigrations();
   migrations.push_back({100, "creators", R"sql(
 CREATE TABLE creators (
@@ -33,8 +36,11 @@ CREATE UNIQUE INDEX creators_version ON creators (version);
 CREATE TABLE catalog_meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO catalog_meta (name, value) VALUES ('version', 0);
 )sql"});
+  migrations.push_back(WorkspaceMarksMigration());
   return migrations;
 }
+
+namespace {
 
 // Deterministic bytes, so an unchanged record compares equal.
 std::string Serialize(const Creator& creator) {
@@ -91,7 +97,7 @@ constexpr char kSelectColumns[] =
 
 absl::StatusOr<std::unique_ptr<CreatorStore>> CreatorStore::Open(
     std::unique_ptr<store::Database> db) {
-  if (auto applied = store::Migrate(*db, CatalogMigrations()); !applied.ok()) {
+  if (auto applied = store::Migrate(*db, SearchStoreMigrations()); !applied.ok()) {
     return applied.status();
   }
   return std::unique_ptr<CreatorStore>(new CreatorStore(std::move(db)));

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/store/database.h"
+#include "common/store/migrations.h"
 #include "microreach/common/v1/creator.pb.h"
 
 namespace microreach::search {
@@ -34,6 +35,11 @@ struct CatalogChange {
   bool deleted = false;
   common::v1::Creator creator;  // empty when deleted
 };
+
+// Every migration of the search store, in order: the catalog's and the
+// workspace marks' (one list, because Migrate refuses a database holding a
+// version its list does not know). CreatorStore::Open applies them.
+std::vector<store::Migration> SearchStoreMigrations();
 
 // Not thread-compatible beyond what store::Database provides: every method
 // runs in its own transaction and may be called concurrently.

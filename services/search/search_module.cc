@@ -1,5 +1,5 @@
 // Wiring of the search service: store, profile cache, index, catalog, the
-// replica poller, and the gRPC adapter.
+// workspace marks, the replica poller, and the gRPC adapter.
 #include "services/search/search_module.h"
 
 #include <thread>
@@ -14,6 +14,7 @@
 #include "services/search/catalog.h"
 #include "services/search/index/creator_index.h"
 #include "services/search/search_service.h"
+#include "services/search/workspace_marks.h"
 
 ABSL_FLAG(std::string, catalog_writers, "",
           "workspaces allowed to write the catalog (comma separated); empty allows all");
@@ -75,9 +76,16 @@ class SearchModule final : public server::ServiceModule {
     db_options.metrics_registry = &context.registry;
     auto db = store::OpenDatabase(context.config.store_url, db_options);
     if (!db.ok()) return db.status();
+    // The marks share the catalog's database (one pool, one migration list);
+    // store_ owns it and outlives mark_store_.
+    store::Database& database = **db;
     auto store = CreatorStore::Open(*std::move(db));
     if (!store.ok()) return store.status();
     module->store_ = *std::move(store);
+    auto mark_store = WorkspaceMarkStore::Open(database);
+    if (!mark_store.ok()) return mark_store.status();
+    module->mark_store_ = *std::move(mark_store);
+    module->exclusions_ = std::make_unique<WorkspaceExclusions>(*module->mark_store_);
 
     if (!context.config.redis_address.empty()) {
       redis::RedisOptions redis;
@@ -100,8 +108,8 @@ class SearchModule final : public server::ServiceModule {
       options.catalog_writers.insert(std::string(w));
     }
     options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
-    module->service_ = std::make_unique<SearchServiceImpl>(*module->catalog_, module->index_,
-                                                           context.auth, options);
+    module->service_ = std::make_unique<SearchServiceImpl>(
+        *module->catalog_, module->index_, context.auth, options, *module->exclusions_);
     return module;
   }
 
@@ -117,6 +125,10 @@ class SearchModule final : public server::ServiceModule {
                                  {"version", absl::StrCat(catalog_->applied_version())},
                                  {"seconds", absl::StrCat(seconds)},
                                  {"index_bytes", absl::StrCat(index_.MemoryBytes())}});
+    if (absl::Status s = exclusions_->Load(); !s.ok()) return s;
+    log::Info("workspace marks loaded",
+              {{"marks", absl::StrCat(exclusions_->marks().size())},
+               {"version", absl::StrCat(exclusions_->applied_version())}});
     poller_ = std::thread([this] { PollLoop(); });
     return absl::OkStatus();
   }
@@ -138,6 +150,9 @@ class SearchModule final : public server::ServiceModule {
       if (absl::Status s = catalog_->CatchUp(); !s.ok()) {
         log::Warning("catalog catch-up failed", {{"error", std::string(s.message())}});
       }
+      if (absl::Status s = exclusions_->CatchUp(); !s.ok()) {
+        log::Warning("workspace marks catch-up failed", {{"error", std::string(s.message())}});
+      }
     }
   }
 
@@ -148,6 +163,8 @@ class SearchModule final : public server::ServiceModule {
   std::unique_ptr<redis::RedisPool> pool_;
   std::unique_ptr<redis::ProfileCache> cache_;
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<WorkspaceMarkStore> mark_store_;
+  std::unique_ptr<WorkspaceExclusions> exclusions_;
   std::unique_ptr<SearchServiceImpl> service_;
   absl::Notification stop_;
   std::thread poller_;

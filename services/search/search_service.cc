@@ -9,31 +9,100 @@ namespace {
 
 using status::ToGrpc;
 
+constexpr int kMaxCampaignFilterIds = 100;
+constexpr size_t kMaxCampaignIdLength = 64;
+constexpr int kMaxContactDays = 3650;
+// How far a contact may lie in the future: the callers' clocks may be ahead.
+constexpr absl::Duration kContactClockSkew = absl::Hours(1);
+
+bool ValidCampaignId(absl::string_view id) {
+  return IsValidId(id) && id.size() <= kMaxCampaignIdLength;
+}
+
 bool ValidView(v1::CreatorView view) { return v1::CreatorView_IsValid(view); }
 
 // The workspace filters that need other services' data. Until those feeds
-// exist they are refused rather than silently ignored.
+// push marks (UpdateWorkspaceCreatorMarks) they exclude nothing; here only
+// their arguments are checked (exclude_creator_ids is the index's to check).
 absl::Status CheckWorkspaceFilter(const common::v1::WorkspaceFilter& w, absl::string_view path) {
   status::FieldViolations v;
-  if (w.exclude_blocklisted()) {
-    v.Add(absl::StrCat(path, ".exclude_blocklisted"),
-          "is not available yet: search has no feed of workspace blocklists; pass the ids in "
-          "exclude_creator_ids");
+  if (w.exclude_in_campaign_ids_size() > kMaxCampaignFilterIds) {
+    v.Add(absl::StrCat(path, ".exclude_in_campaign_ids"),
+          absl::StrCat("at most ", kMaxCampaignFilterIds, " ids, got ",
+                       w.exclude_in_campaign_ids_size()));
   }
-  if (w.exclude_in_any_campaign() || w.exclude_in_campaign_ids_size() > 0) {
-    v.Add(absl::StrCat(path, w.exclude_in_any_campaign() ? ".exclude_in_any_campaign"
-                                                         : ".exclude_in_campaign_ids"),
-          "is not available yet: search has no feed of campaign members; pass the ids in "
-          "exclude_creator_ids");
+  for (int i = 0; i < w.exclude_in_campaign_ids_size() && i < kMaxCampaignFilterIds; ++i) {
+    if (!ValidCampaignId(w.exclude_in_campaign_ids(i))) {
+      v.Add(absl::StrCat(path, ".exclude_in_campaign_ids[", i, "]"), "not a valid campaign id");
+    }
   }
-  if (w.has_exclude_contacted_within_days()) {
+  if (w.has_exclude_contacted_within_days() &&
+      (w.exclude_contacted_within_days() < 1 ||
+       w.exclude_contacted_within_days() > kMaxContactDays)) {
     v.Add(absl::StrCat(path, ".exclude_contacted_within_days"),
-          "is not available yet: search has no feed of outreach contacts; pass the ids in "
-          "exclude_creator_ids");
+          absl::StrCat("must be between 1 and ", kMaxContactDays, ", got ",
+                       w.exclude_contacted_within_days()));
   }
-  if (v.empty()) return absl::OkStatus();
-  absl::Status s = v.ToStatus();
-  return absl::Status(absl::StatusCode::kUnimplemented, s.message());
+  return v.ToStatus();
+}
+
+bool ValidTimestamp(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= 0 && t.seconds() <= 253'402'300'799 && t.nanos() >= 0 &&
+         t.nanos() <= 999'999'999;
+}
+
+// Checks one mark of UpdateWorkspaceCreatorMarks and converts it.
+void ValidateMark(const v1::WorkspaceCreatorMark& m, const std::string& path, absl::Time now,
+                  status::FieldViolations* v, MarkUpdate* out) {
+  if (!IsValidId(m.creator_id())) {
+    v->Add(path + ".creator_id",
+           "required: 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+  }
+  const bool known =
+      m.kind() != v1::WORKSPACE_MARK_KIND_UNSPECIFIED && v1::WorkspaceMarkKind_IsValid(m.kind());
+  if (!known) v->Add(path + ".kind", "required: BLOCKLISTED, IN_CAMPAIGN or CONTACTED");
+  if (m.kind() == v1::WORKSPACE_MARK_KIND_IN_CAMPAIGN) {
+    if (!ValidCampaignId(m.campaign_id())) {
+      v->Add(path + ".campaign_id",
+             "required for IN_CAMPAIGN: 1-64 characters of letters, digits, '.', '_', ':' or '-'");
+    }
+  } else if (!m.campaign_id().empty()) {
+    v->Add(path + ".campaign_id", "only IN_CAMPAIGN marks name a campaign");
+  }
+  const bool needs_time = m.kind() == v1::WORKSPACE_MARK_KIND_CONTACTED && !m.clear();
+  if (needs_time && !m.has_contacted_at()) {
+    v->Add(path + ".contacted_at", "required when setting a CONTACTED mark");
+  } else if (!needs_time && m.has_contacted_at()) {
+    v->Add(path + ".contacted_at", "only set on a CONTACTED mark that is not cleared");
+  } else if (needs_time) {
+    const absl::Time at = absl::FromUnixSeconds(m.contacted_at().seconds()) +
+                          absl::Nanoseconds(m.contacted_at().nanos());
+    if (!ValidTimestamp(m.contacted_at())) {
+      v->Add(path + ".contacted_at", "not a valid timestamp");
+    } else if (at > now + kContactClockSkew) {
+      v->Add(path + ".contacted_at", "lies in the future");
+    } else {
+      out->contacted_at = at;
+    }
+  }
+  out->creator_id = m.creator_id();
+  if (known) out->kind = static_cast<MarkKind>(m.kind());
+  out->campaign_id = m.campaign_id();
+  out->clear = m.clear();
+}
+
+// The 8-byte digest of a request without its request_id, for AIP-155
+// de-duplication. Not a security boundary (ids are already scoped to the
+// caller's workspace), so a stable 64-bit hash is enough.
+std::string RequestHash(absl::string_view workspace,
+                        const v1::UpdateWorkspaceCreatorMarksRequest& request) {
+  v1::UpdateWorkspaceCreatorMarksRequest copy = request;
+  copy.clear_request_id();
+  const uint64_t h = paging::QueryFingerprint(workspace, copy);
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    out[static_cast<size_t>(i)] = static_cast<char>((h >> (8 * i)) & 0xff);
+  return out;
 }
 
 absl::Status ValidatePageSize(int32_t page_size, int32_t max, absl::string_view field) {
@@ -56,12 +125,13 @@ void ApplyView(v1::CreatorView view, bool default_full, common::v1::Creator* cre
 
 SearchServiceImpl::SearchServiceImpl(Catalog& catalog, const CreatorIndex& index,
                                      const auth::WorkspaceAuthenticator& auth,
-                                     SearchServiceOptions options)
+                                     SearchServiceOptions options, WorkspaceExclusions& exclusions)
     : catalog_(catalog),
       index_(index),
       auth_(auth),
       options_(std::move(options)),
-      tokens_(options_.page_token_secret, options_.page_token_lifetime) {}
+      tokens_(options_.page_token_secret, options_.page_token_lifetime),
+      exclusions_(exclusions) {}
 
 absl::StatusOr<std::string> SearchServiceImpl::Caller(const grpc::ServerContext& context) const {
   return auth_.Authenticate(context);
@@ -213,6 +283,43 @@ grpc::Status SearchServiceImpl::DeleteCreator(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status SearchServiceImpl::UpdateWorkspaceCreatorMarks(
+    grpc::ServerContext* context, const v1::UpdateWorkspaceCreatorMarksRequest* request,
+    v1::UpdateWorkspaceCreatorMarksResponse* response) {
+  absl::StatusOr<std::string> workspace = Caller(*context);
+  if (!workspace.ok()) return ToGrpc(workspace.status());
+  status::FieldViolations v;
+  const int max = options_.max_marks_per_update;
+  if (request->marks_size() == 0) v.Add("marks", "at least one mark is required");
+  if (request->marks_size() > max) {
+    v.Add("marks", absl::StrCat("at most ", max, " marks per call; split the batch, got ",
+                                request->marks_size()));
+  }
+  const absl::Time now = absl::Now();
+  std::vector<MarkUpdate> marks(
+      static_cast<size_t>(request->marks_size() < max ? request->marks_size() : max));
+  for (size_t i = 0; i < marks.size(); ++i) {
+    ValidateMark(request->marks(static_cast<int>(i)), absl::StrCat("marks[", i, "]"), now, &v,
+                 &marks[i]);
+  }
+  if (!request->request_id().empty() && !IsValidId(request->request_id())) {
+    v.Add("request_id", "1-128 characters of letters, digits, '.', '_', ':' or '-' (a UUID)");
+  }
+  if (!v.empty()) return ToGrpc(v.ToStatus());
+  MarkRequestId request_id;
+  if (!request->request_id().empty()) {
+    request_id.request_id = request->request_id();
+    request_id.request_hash = RequestHash(*workspace, *request);
+  }
+  absl::StatusOr<MarkWriteResult> result =
+      exclusions_.Update(*workspace, marks, request->request_id().empty() ? nullptr : &request_id);
+  if (!result.ok()) return ToGrpc(result.status());
+  response->set_changed_count(result->changed);
+  response->set_unchanged_count(result->unchanged);
+  response->set_marks_version(result->version);
+  return grpc::Status::OK;
+}
+
 absl::StatusOr<std::vector<common::v1::Creator>> SearchServiceImpl::Profiles(
     const std::vector<std::string>& ids, v1::CreatorView view) {
   auto creators = catalog_.BatchGet(ids);
@@ -245,12 +352,18 @@ grpc::Status SearchServiceImpl::SearchCreators(grpc::ServerContext* context,
       !s.ok()) {
     return ToGrpc(s);
   }
+  // The filter is part of the fingerprint, so a token stays bound to it; the
+  // marks themselves may change between pages (docs/adr/0004).
   const uint64_t fingerprint = paging::QueryFingerprint(*workspace, *request);
   const absl::Time now = absl::Now();
   absl::StatusOr<int64_t> offset = tokens_.Decode(request->page_token(), fingerprint, now);
   if (!offset.ok()) return ToGrpc(offset.status());
+  absl::StatusOr<std::vector<std::string>> excluded =
+      exclusions_.Resolve(*workspace, request->filter().workspace(), now);
+  if (!excluded.ok()) return ToGrpc(excluded.status());
 
   SearchQuery query;
+  query.exclude_creator_ids = *std::move(excluded);
   query.filter = request->filter();
   query.text = request->query();
   query.sort_field = request->sort().field();
@@ -309,8 +422,12 @@ grpc::Status SearchServiceImpl::SimilarCreators(grpc::ServerContext* context,
   const absl::Time now = absl::Now();
   absl::StatusOr<int64_t> offset = tokens_.Decode(request->page_token(), fingerprint, now);
   if (!offset.ok()) return ToGrpc(offset.status());
+  absl::StatusOr<std::vector<std::string>> excluded =
+      exclusions_.Resolve(*workspace, request->filter().workspace(), now);
+  if (!excluded.ok()) return ToGrpc(excluded.status());
 
   SimilarQuery query;
+  query.exclude_creator_ids = *std::move(excluded);
   query.seed_creator_id = request->creator_id();
   query.mode = request->mode();
   query.filter = request->filter();
@@ -357,6 +474,15 @@ grpc::Status SearchServiceImpl::GetCatalogStats(grpc::ServerContext* context,
   const absl::Time last = catalog_.last_update_time();
   response->mutable_last_update_time()->set_seconds(absl::ToUnixSeconds(last));
   response->set_reference_currency_code("USD");
+  if (request->include_engagement_quantiles()) {
+    for (CreatorIndex::RateQuantiles& cell : index_.EngagementRateQuantiles(101)) {
+      v1::EngagementRateQuantiles* out = response->add_engagement_quantiles();
+      out->set_platform(cell.platform);
+      out->set_tier(cell.tier);
+      out->set_sample_count(cell.count);
+      out->mutable_quantiles()->Add(cell.quantiles.begin(), cell.quantiles.end());
+    }
+  }
   return grpc::Status::OK;
 }
 

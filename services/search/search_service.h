@@ -12,6 +12,7 @@
 #include "microreach/search/v1/search_service.grpc.pb.h"
 #include "services/search/catalog.h"
 #include "services/search/index/creator_index.h"
+#include "services/search/workspace_marks.h"
 
 namespace microreach::search {
 
@@ -21,6 +22,8 @@ struct SearchServiceOptions {
   std::set<std::string> catalog_writers;
   int max_batch_get = 1000;
   int max_upsert_message = 500;
+  // Marks per UpdateWorkspaceCreatorMarks call.
+  int max_marks_per_update = 1000;
   // Creators written per store transaction while a stream is read.
   int upsert_batch = 2000;
   // Keys page tokens; replicas behind one Service must share it.
@@ -30,8 +33,10 @@ struct SearchServiceOptions {
 
 class SearchServiceImpl final : public v1::SearchService::Service {
  public:
+  // `exclusions` resolves the workspace filters; it must outlive the service.
   SearchServiceImpl(Catalog& catalog, const CreatorIndex& index,
-                    const auth::WorkspaceAuthenticator& auth, SearchServiceOptions options);
+                    const auth::WorkspaceAuthenticator& auth, SearchServiceOptions options,
+                    WorkspaceExclusions& exclusions);
 
   grpc::Status SearchCreators(grpc::ServerContext* context,
                               const v1::SearchCreatorsRequest* request,
@@ -54,6 +59,10 @@ class SearchServiceImpl final : public v1::SearchService::Service {
   grpc::Status DeleteCreator(grpc::ServerContext* context, const v1::DeleteCreatorRequest* request,
                              v1::DeleteCreatorResponse* response) override;
 
+  grpc::Status UpdateWorkspaceCreatorMarks(
+      grpc::ServerContext* context, const v1::UpdateWorkspaceCreatorMarksRequest* request,
+      v1::UpdateWorkspaceCreatorMarksResponse* response) override;
+
  private:
   // The caller's workspace, or UNAUTHENTICATED.
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& context) const;
@@ -69,6 +78,7 @@ class SearchServiceImpl final : public v1::SearchService::Service {
   const auth::WorkspaceAuthenticator& auth_;
   const SearchServiceOptions options_;
   const paging::PageTokenCodec tokens_;
+  WorkspaceExclusions& exclusions_;
 };
 
 // Strips a profile down to the requested view (BASIC drops audience and

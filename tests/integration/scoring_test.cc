@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/metrics/http_get.h"
 #include "common/redis/redis_connection.h"
 #include "common/status/status.h"
@@ -46,6 +47,7 @@ cv1::Creator Profile(const std::string& handle, int64_t followers, double likes,
   s->set_following(300);
   s->set_avg_likes(likes);
   s->set_avg_comments(likes / 20);
+  s->set_engagement_rate(likes * 1.05 / static_cast<double>(followers));  // as the provider's
   cv1::AudienceDemographics* a = c.mutable_audience();
   cv1::CountryShare* us = a->add_countries();
   us->set_country_code("US");
@@ -120,20 +122,24 @@ class ScoringServiceTest : public ::testing::Test {
   }
 
   void SeedCatalog() {
+    // "fit": her audience is the brief's; "off": a mostly male, non-US one;
+    // "fake": a low-credibility account.
+    Upsert({Profile("fit", 40'000, 1'500, 0.8, 0.7, 0.9),
+            Profile("off", 40'000, 1'500, 0.2, 0.1, 0.9),
+            Profile("fake", 40'000, 150, 0.8, 0.7, 0.4)});
+  }
+
+  void Upsert(const std::vector<cv1::Creator>& creators) {
     auto ctx = Context();
     search::v1::UpsertCreatorsResponse response;
     auto writer = search_stub_->UpsertCreators(ctx.get(), &response);
     search::v1::UpsertCreatorsRequest request;
-    // "fit": her audience is the brief's; "off": a mostly male, non-US one;
-    // "fake": a low-credibility account.
-    *request.add_creators() = Profile("fit", 40'000, 1'500, 0.8, 0.7, 0.9);
-    *request.add_creators() = Profile("off", 40'000, 1'500, 0.2, 0.1, 0.9);
-    *request.add_creators() = Profile("fake", 40'000, 150, 0.8, 0.7, 0.4);
+    for (const cv1::Creator& c : creators) *request.add_creators() = c;
     ASSERT_TRUE(writer->Write(request));
     writer->WritesDone();
     grpc::Status s = writer->Finish();
     ASSERT_TRUE(s.ok()) << s.error_message();
-    ASSERT_EQ(response.created_count(), 3);
+    ASSERT_EQ(response.created_count(), static_cast<int64_t>(creators.size()));
   }
 
   std::map<std::string, int> metrics_port_;
@@ -155,11 +161,12 @@ TEST_F(ScoringServiceTest, RanksForABriefAndExplainsEveryFactor) {
   request.add_creator_ids("instagram:fit");  // duplicates are scored once
   request.add_creator_ids("instagram:fake");
   *request.mutable_brief() = Brief();
+  request.set_view(SCORE_VIEW_FULL);
   ScoreCreatorsResponse response;
   grpc::Status s = stub_->ScoreCreators(Context().get(), request, &response);
   ASSERT_TRUE(s.ok()) << s.error_message() << scoring_->ReadLog();
   // Non-default settings (--fx_rates) show in the version.
-  EXPECT_THAT(response.model_version(), ::testing::StartsWith("2026.11.1+cfg."));
+  EXPECT_THAT(response.model_version(), ::testing::StartsWith("2026.11.2+cfg."));
   ASSERT_EQ(response.scores_size(), 3);
   EXPECT_EQ(response.scores(0).creator_id(), "instagram:off");  // request order
   EXPECT_THAT(response.missing_creator_ids(), ::testing::ElementsAre("instagram:nobody"));
@@ -200,6 +207,22 @@ TEST_F(ScoringServiceTest, RanksForABriefAndExplainsEveryFactor) {
   EXPECT_GT(fit.predicted().impressions().p90(), fit.predicted().impressions().expected());
   ASSERT_GT(fake.authenticity().anomalies_size(), 0);
   EXPECT_EQ(fake.authenticity().anomalies(0).type(), ANOMALY_TYPE_LOW_CREDIBILITY);
+  EXPECT_FALSE(fake.authenticity().anomalies(0).description().empty());
+
+  // The default view: the same scores without the explanation.
+  request.clear_view();
+  ScoreCreatorsResponse basic;
+  ASSERT_TRUE(stub_->ScoreCreators(Context().get(), request, &basic).ok());
+  ASSERT_EQ(basic.scores_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    const CreatorScore& b = basic.scores(i);
+    EXPECT_EQ(b.creator_id(), response.scores(i).creator_id());
+    EXPECT_EQ(b.fit().score(), response.scores(i).fit().score());
+    EXPECT_EQ(b.fit().factors_size(), 0);
+    EXPECT_EQ(b.audience_fit().dimensions_size(), 0);
+    EXPECT_EQ(b.engagement().tier_percentile(), response.scores(i).engagement().tier_percentile());
+  }
+  EXPECT_LT(basic.ByteSizeLong(), response.ByteSizeLong());
 }
 
 TEST_F(ScoringServiceTest, SameInputSameOutputAndMissesFillTheCacheThroughSearch) {
@@ -240,6 +263,104 @@ TEST_F(ScoringServiceTest, SameInputSameOutputAndMissesFillTheCacheThroughSearch
   request.add_creator_ids("instagram:unknown");
   EXPECT_EQ(stub_->ScoreCreators(Context().get(), request, &third).error_code(),
             grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(ScoringServiceTest, PercentileWithinTheCatalogsTierMovesWithTheCatalog) {
+  // Rates exact in binary (search keeps them as floats): 1.05 x likes / followers.
+  Upsert({Profile("low", 53'760, 800, 0.5, 0.5, 0.9),     // 1/64
+          Profile("mid", 26'880, 800, 0.5, 0.5, 0.9),     // 1/32
+          Profile("high", 13'440, 800, 0.5, 0.5, 0.9)});  // 1/16
+  // A scoring replica that re-reads the catalog's quantiles on every call and
+  // trusts cells of 5 rates.
+  const std::string address = absl::StrCat("127.0.0.1:", testing::FreePort());
+  auto scoring = Start("scoring", address,
+                       {absl::StrCat("--search_address=", search_address_),
+                        "--peer_refresh_interval=0s", "--peer_min_samples=5"});
+  ASSERT_NE(scoring, nullptr);
+  auto stub =
+      ScoringService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  ScoreCreatorsRequest request;
+  request.add_creator_ids("instagram:mid");
+  // Refreshes run beside the calls; poll until one has landed and shows `want`.
+  auto score_until = [&](auto want) {
+    ScoreCreatorsResponse response;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      grpc::Status s = stub->ScoreCreators(Context().get(), request, &response);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok() || want(response)) break;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return response;
+  };
+  // Instagram micro in the catalog: 0.0039375, 1/64, 1/32, 0.039375 twice,
+  // 1/16. At 101 points the k-th sits at position k x 5 / 100, so 1/32
+  // (position 2) is exactly point 40: percentile 40.
+  ScoreCreatorsResponse first = score_until([](const ScoreCreatorsResponse& r) {
+    return r.scores(0).engagement().peer_distribution() == PEER_DISTRIBUTION_CATALOG;
+  });
+  ASSERT_EQ(first.scores(0).engagement().peer_distribution(), PEER_DISTRIBUTION_CATALOG);
+  EXPECT_NEAR(first.scores(0).engagement().tier_percentile(), 40, 1e-9);
+  EXPECT_GT(first.peer_catalog_version(), 0);
+
+  // Two stronger creators join the tier: 1/32 falls between points 28
+  // (position 1.96: 1/64 + 0.96 x 1/64 = 0.030625) and 29 (position 2.03:
+  // 1/32 + 0.03 x (0.039375 - 1/32) = 0.03149375): 28 + 0.000625 / 0.00086875
+  // = 28.719.
+  Upsert({Profile("higher", 13'440, 1'600, 0.5, 0.5, 0.9),     // 1/8
+          Profile("highest", 13'440, 3'200, 0.5, 0.5, 0.9)});  // 1/4
+  ScoreCreatorsResponse second = score_until([&](const ScoreCreatorsResponse& r) {
+    return r.peer_catalog_version() > first.peer_catalog_version();
+  });
+  EXPECT_GT(second.peer_catalog_version(), first.peer_catalog_version());
+  EXPECT_NEAR(second.scores(0).engagement().tier_percentile(), 28.719, 1e-3);
+  EXPECT_EQ(second.scores(0).engagement().rate(), first.scores(0).engagement().rate());
+
+  // The default replica (cells of at least 100 rates) keeps the reference.
+  ScoreCreatorsResponse reference;
+  ASSERT_TRUE(stub_->ScoreCreators(Context().get(), request, &reference).ok());
+  EXPECT_EQ(reference.scores(0).engagement().peer_distribution(), PEER_DISTRIBUTION_REFERENCE);
+  EXPECT_EQ(reference.peer_catalog_version(), 0);
+}
+
+TEST_F(ScoringServiceTest, ADailyFollowerSeriesRevealsAStaircase) {
+  ScoreCreatorsRequest request;
+  request.add_creator_ids("instagram:fit");
+  request.set_view(SCORE_VIEW_FULL);
+  ScoreCreatorsResponse without;
+  ASSERT_TRUE(stub_->ScoreCreators(Context().get(), request, &without).ok());
+  // The profile has no growth rates either: growth is not judged.
+  EXPECT_EQ(without.scores(0).authenticity().growth_evidence(), GROWTH_EVIDENCE_UNSPECIFIED);
+
+  // Three purchases a week apart on top of +20 a day.
+  FollowerHistory* history = request.add_follower_histories();
+  history->set_creator_id("instagram:fit");
+  int64_t followers = 37'000;
+  history->add_daily_followers(followers);
+  for (int day = 1; day <= 28; ++day) {
+    followers += day == 7 ? 900 : day == 14 ? 1'200 : day == 21 ? 800 : 20;
+    history->add_daily_followers(followers);
+  }
+  ScoreCreatorsResponse with;
+  grpc::Status s = stub_->ScoreCreators(Context().get(), request, &with);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const AuthenticityScore& a = with.scores(0).authenticity();
+  EXPECT_EQ(a.growth_evidence(), GROWTH_EVIDENCE_DAILY_SERIES);
+  bool staircase = false;
+  for (const Anomaly& anomaly : a.anomalies()) {
+    if (anomaly.type() != ANOMALY_TYPE_FOLLOWER_SPIKE) continue;
+    staircase = true;
+    EXPECT_EQ(anomaly.description(),
+              "staircase: 3 follower spikes in the daily series, the largest +1200 on day 14");
+  }
+  EXPECT_TRUE(staircase);
+  EXPECT_LT(a.audience_quality_score(), without.scores(0).authenticity().audience_quality_score());
+
+  history->set_creator_id("instagram:off");  // not in creator_ids
+  s = stub_->ScoreCreators(Context().get(), request, &with);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> fields;
+  for (const auto& v : status::ViolationsOf(status::FromGrpc(s))) fields.push_back(v.field);
+  EXPECT_THAT(fields, Contains("follower_histories[0].creator_id"));
 }
 
 TEST_F(ScoringServiceTest, BadInputNamesTheFieldAndTokensAreRequired) {
@@ -290,6 +411,17 @@ TEST_F(ScoringServiceTest, ClassifiesAccountsWithTheirTopSignals) {
   EXPECT_EQ(response.classifications(1).account_class(), ACCOUNT_CLASS_REAL);
   EXPECT_LT(response.classifications(1).fake_probability(), 0.1);
   EXPECT_FALSE(response.model_version().empty());
+  // Read as a sample of one audience: 1 real of 2, Wilson 95% interval
+  // (0.5 + z^2 / 4) / (1 + z^2 / 2) -+ z sqrt(0.125 + z^2 / 16) / (1 + z^2 / 2)
+  // = [0.094531, 0.905469]: two accounts say almost nothing.
+  const AudienceSample& sample = response.audience_sample();
+  EXPECT_EQ(sample.sample_size(), 2);
+  EXPECT_EQ(sample.real_count(), 1);
+  EXPECT_DOUBLE_EQ(sample.credibility(), 0.5);
+  EXPECT_NEAR(sample.credibility_lower(), 0.094531, 1e-6);
+  EXPECT_NEAR(sample.credibility_upper(), 0.905469, 1e-6);
+  EXPECT_DOUBLE_EQ(sample.confidence_level(), 0.95);
+  EXPECT_DOUBLE_EQ(sample.mass_follower_share(), 0.5);  // the bot follows 9,999
 }
 
 TEST_F(ScoringServiceTest, EstimatesPricesInlineAndFromTheCatalog) {

@@ -2977,4 +2977,40 @@ absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
   return page;
 }
 
+std::vector<CreatorIndex::RateQuantiles> CreatorIndex::EngagementRateQuantiles(int points) const {
+  std::array<std::array<std::vector<float>, 6>, 11> cells;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    const std::vector<float>& rate = floats_[kEngagement];
+    for (uint32_t d = 0; d < docs_; ++d) {
+      if (!TestBit(alive_.data(), d) || std::isnan(rate[d])) continue;
+      if (platform_[d] < cells.size() && tier_[d] < cells[0].size()) {
+        cells[platform_[d]][tier_[d]].push_back(rate[d]);
+      }
+    }
+  }
+  std::vector<RateQuantiles> out;
+  if (points < 2) return out;
+  for (size_t p = 0; p < cells.size(); ++p) {
+    for (size_t t = 0; t < cells[p].size(); ++t) {
+      std::vector<float>& v = cells[p][t];
+      if (v.empty()) continue;
+      std::sort(v.begin(), v.end());
+      RateQuantiles& q = out.emplace_back();
+      q.platform = static_cast<cv1::Platform>(p);
+      q.tier = static_cast<cv1::Tier>(t);
+      q.count = static_cast<int64_t>(v.size());
+      q.quantiles.reserve(static_cast<size_t>(points));
+      for (int k = 0; k < points; ++k) {
+        const double pos = static_cast<double>(k) * static_cast<double>(v.size() - 1) /
+                           static_cast<double>(points - 1);
+        const auto i = static_cast<size_t>(pos);
+        const double next = i + 1 < v.size() ? v[i + 1] : v[i];
+        q.quantiles.push_back(v[i] + (pos - static_cast<double>(i)) * (next - v[i]));
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace microreach::search

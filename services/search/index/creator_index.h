@@ -157,6 +157,19 @@ class CreatorIndex {
   void ShrinkToFit();
   common::v1::Tier TierOf(common::v1::Platform platform, int64_t followers) const;
 
+  // The distribution of stats.engagement_rate among live profiles with a
+  // known rate, per platform and tier (GetCatalogStats, for scoring's peer
+  // percentiles): `points` >= 2 quantiles at probabilities 0, 1/(points - 1),
+  // ..., 1, linear between order statistics. Cells without a rate are left
+  // out. Copies the column under the read lock and sorts outside it.
+  struct RateQuantiles {
+    common::v1::Platform platform;
+    common::v1::Tier tier;
+    int64_t count;
+    std::vector<double> quantiles;
+  };
+  std::vector<RateQuantiles> EngagementRateQuantiles(int points) const;
+
  private:
   struct Compiled;
   struct Collector;
