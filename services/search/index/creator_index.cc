@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/search/index/term_index.h"
 #include "services/search/index/text.h"
 
 namespace microreach::search {
@@ -184,26 +185,7 @@ size_t IdTable::MemoryBytes() const {
 // ---------------------------------------------------------------------------
 // Term index: a vocabulary with a posting per value.
 
-class CreatorIndex::TermIndex {
- public:
-  explicit TermIndex(bool keep_names) : vocab(keep_names), postings(1) {}
-  uint32_t Intern(absl::string_view s) {
-    const uint32_t id = vocab.Intern(s);
-    if (id >= postings.size()) postings.resize(std::max<size_t>(id + 1, postings.size() * 5 / 4));
-    return id;
-  }
-  const Posting* Find(absl::string_view s, std::deque<Posting>* /*scratch*/) const {
-    const uint32_t id = vocab.Find(s);
-    return id == 0 ? nullptr : &postings[id];
-  }
-  size_t MemoryBytes() const {
-    size_t b = vocab.MemoryBytes() + postings.capacity() * sizeof(Posting);
-    for (const Posting& p : postings) b += p.MemoryBytes();
-    return b;
-  }
-  Vocabulary vocab;
-  std::vector<Posting> postings;
-};
+// (services/search/index/term_index.h)
 
 // ---------------------------------------------------------------------------
 // Compiled query

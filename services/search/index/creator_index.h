@@ -63,6 +63,7 @@ class IdTable {
   void Compact(const std::vector<uint32_t>& remap, uint32_t new_docs);
 
  private:
+  friend class SnapshotCodec;
   struct Hash {
     using is_transparent = void;
     const IdTable* table;
@@ -170,7 +171,19 @@ class CreatorIndex {
   };
   std::vector<RateQuantiles> EngagementRateQuantiles(int points) const;
 
+  // Writes the whole index and the catalog version it reflects to `path`
+  // (through path.tmp, fsync and rename; format in snapshot.cc). Holds the
+  // read lock while writing, so writes wait and searches go on.
+  absl::Status SaveSnapshot(const std::string& path, int64_t catalog_version) const;
+  // Replaces this index, which must be empty, with the snapshot at `path`
+  // and returns its catalog version. NOT_FOUND without a file,
+  // FAILED_PRECONDITION for another format version or other index Options,
+  // DATA_LOSS for a truncated or corrupt file; on any error the index stays
+  // empty, and the caller rebuilds it from the store.
+  absl::StatusOr<int64_t> LoadSnapshot(const std::string& path);
+
  private:
+  friend class SnapshotCodec;
   struct Compiled;
   struct Collector;
   class TermIndex;

@@ -18,6 +18,8 @@
 
 namespace microreach::search {
 
+class SnapshotCodec;  // snapshot.cc: reads and writes the private state
+
 // Word-parallel kernels over uint64 bitsets of `n` words. They are compiled
 // twice (AVX2 and baseline) and picked at load time, because the Debian
 // toolchain targets plain x86-64 and popcount/AND loops run several times
@@ -72,6 +74,7 @@ class Posting {
   static constexpr uint32_t kDropped = 0xFFFFFFFFu;
 
  private:
+  friend class SnapshotCodec;
   void ToDense(uint32_t universe);
   void ToSparse();
 
@@ -154,6 +157,7 @@ class TextPostings {
   size_t MemoryBytes() const;
 
  private:
+  friend class SnapshotCodec;
   static constexpr size_t kChunkBytes = size_t{1} << 20;
   // Records: doc (4 bytes), length (1 byte), the term's bytes. A position
   // is chunk << 20 | offset.
@@ -219,6 +223,7 @@ class Vocabulary {
   size_t MemoryBytes() const;
 
  private:
+  friend class SnapshotCodec;
   bool keep_names_;
   uint32_t next_id_ = 1;
   absl::flat_hash_map<std::string, uint32_t> ids_;
