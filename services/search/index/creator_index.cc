@@ -1095,6 +1095,67 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
   return out;
 }
 
+// One check at a time over the whole candidate set, cheapest per removed
+// candidate first. While candidates are dense, words with 4+ candidates are
+// tested branch-free over the word (CheckWord) and the docs of sparser words
+// are gathered per 256 words and checked in one loop (CheckDocs). Once fewer
+// than 4 candidates per word remain on average, the rest run on the list of
+// candidate docs, compacted after each check, without visiting empty words.
+void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_words) const {
+  if (c.checks.empty()) return;
+  constexpr size_t kBlockWords = 256;
+  std::vector<uint32_t> list;
+  size_t i = 0;
+  uint64_t cands = BitsCount(bits, n_words);
+  while (i < c.checks.size() && cands >= n_words * kVectorMin) {
+    uint32_t sparse[kBlockWords * kVectorMin];
+    uint8_t pass[kBlockWords * kVectorMin];
+    for (size_t b = 0; b < n_words; b += kBlockWords) {
+      const size_t e = std::min(n_words, b + kBlockWords);
+      size_t n_sparse = 0;
+      for (size_t w = b; w < e; ++w) {
+        uint64_t word = bits[w];
+        if (word == 0) continue;
+        const uint32_t base = static_cast<uint32_t>(w * 64);
+        if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
+          bits[w] = CheckWord(c, i, base, word);
+          continue;
+        }
+        for (; word != 0; word &= word - 1) {
+          sparse[n_sparse++] = base + static_cast<uint32_t>(__builtin_ctzll(word));
+        }
+      }
+      if (n_sparse > 0) {
+        CheckDocs(c, i, sparse, n_sparse, pass);
+        for (size_t k = 0; k < n_sparse; ++k) {
+          if (!pass[k]) ClearBit(bits, sparse[k]);
+        }
+      }
+    }
+    ++i;
+    cands = BitsCount(bits, n_words);
+  }
+  if (i == c.checks.size() || cands == 0) return;
+  list.reserve(cands);
+  for (size_t w = 0; w < n_words; ++w) {
+    for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+      list.push_back(static_cast<uint32_t>(w * 64) + static_cast<uint32_t>(__builtin_ctzll(word)));
+    }
+  }
+  std::vector<uint8_t> pass(list.size());
+  for (; i < c.checks.size() && !list.empty(); ++i) {
+    CheckDocs(c, i, list.data(), list.size(), pass.data());
+    size_t out = 0;
+    for (size_t k = 0; k < list.size(); ++k) {
+      list[out] = list[k];
+      out += pass[k];
+    }
+    list.resize(out);
+  }
+  std::fill(bits, bits + n_words, 0);
+  for (uint32_t d : list) SetBit(bits, d);
+}
+
 void CreatorIndex::CheckDocs(const Compiled& cq, size_t i, const uint32_t* docs, size_t n,
                              uint8_t* pass) const {
   const Check& c = cq.checks[i];
@@ -1421,41 +1482,7 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
       c.checks = std::move(sorted);
     }
   }
-  // One predicate at a time over a block of the candidate set (the block's
-  // words stay in L1 while each check streams its column), cheapest first;
-  // a block emptied by an early predicate skips the rest.
-  constexpr size_t kBlockWords = 256;
-  for (size_t b = 0; b < n_words; b += kBlockWords) {
-    const size_t e = std::min(n_words, b + kBlockWords);
-    for (size_t i = 0; i < c.checks.size(); ++i) {
-      // Words with few candidates: their docs are gathered and checked in
-      // one branch-free loop, whose independent column loads overlap.
-      uint32_t sparse[kBlockWords * kVectorMin];
-      uint8_t pass[kBlockWords * kVectorMin];
-      size_t n_sparse = 0;
-      for (size_t w = b; w < e; ++w) {
-        uint64_t word = bits[w];
-        if (word == 0) continue;
-        const uint32_t base = static_cast<uint32_t>(w * 64);
-        if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
-          bits[w] = CheckWord(c, i, base, word);
-          continue;
-        }
-        for (; word != 0; word &= word - 1) {
-          sparse[n_sparse++] = base + static_cast<uint32_t>(__builtin_ctzll(word));
-        }
-      }
-      if (n_sparse > 0) {
-        CheckDocs(c, i, sparse, n_sparse, pass);
-        for (size_t k = 0; k < n_sparse; ++k) {
-          if (!pass[k]) ClearBit(bits.data(), sparse[k]);
-        }
-      }
-      uint64_t any = 0;
-      for (size_t w = b; w < e; ++w) any |= bits[w];
-      if (any == 0) break;
-    }
-  }
+  RunChecksLocked(c, bits.data(), n_words);
   emit_bits(bits.data(), n_words);
 }
 

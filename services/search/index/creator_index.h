@@ -263,6 +263,9 @@ class CreatorIndex {
   // The docs of `word` (docs base..base+63) that pass check `check`.
   uint64_t CheckWord(const Compiled& c, size_t check, uint32_t base, uint64_t word) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Clears the bits of the candidates failing any residual check.
+  void RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_words) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // pass[k] = whether docs[k] passes check `check` (n docs, any order).
   void CheckDocs(const Compiled& c, size_t check, const uint32_t* docs, size_t n,
                  uint8_t* pass) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
