@@ -1,7 +1,10 @@
 // index_bench: builds a synthetic catalog of N creators in a CreatorIndex and
 // times a buyer's query mix, printing p50/p99 per query type, the bulk-load
 // rate and bytes per creator (MemoryBytes and resident-set growth).
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +25,10 @@ ABSL_FLAG(int64_t, n, 1'000'000, "creators in the synthetic catalog");
 ABSL_FLAG(int, queries, 200, "queries timed per query type");
 ABSL_FLAG(uint64_t, seed, 7, "generator seed");
 ABSL_FLAG(std::string, only, "", "run only this query type");
+ABSL_FLAG(std::string, snapshot, "",
+          "if set, also saves the index to this file, loads it into a fresh index (cold: the "
+          "file's pages dropped from the page cache first, then warm), prints the rates and "
+          "checks that every query type answers the same");
 
 namespace microreach::search {
 namespace {
@@ -54,6 +61,82 @@ struct QueryType {
   std::string name;
   std::function<SearchQuery(Rng&)> make;
 };
+
+double LoadAverage() {
+  std::ifstream f("/proc/loadavg");
+  double one = 0;
+  f >> one;
+  return one;
+}
+
+// Saves, loads cold and warm, compares answers (--snapshot).
+int SnapshotStep(const CreatorIndex& index, const std::vector<QueryType>& types,
+                 const std::string& path) {
+  const double n = static_cast<double>(index.size());
+  auto t0 = Clock::now();
+  if (absl::Status s = index.SaveSnapshot(path, 1); !s.ok()) {
+    std::printf("snapshot save failed: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  const double save_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  struct stat st;
+  stat(path.c_str(), &st);
+  const double bytes = static_cast<double>(st.st_size);
+  std::printf("snapshot save       %.2f s (fsync included), %.0f B/creator (%.1f MiB)\n", save_s,
+              bytes / n, bytes / 1048576.0);
+  for (const char* mode : {"cold", "warm"}) {
+    if (mode[0] == 'c') {
+      const int fd = open(path.c_str(), O_RDONLY);
+      posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+      close(fd);
+    }
+    malloc_trim(0);
+    const double load0 = LoadAverage();
+    CreatorIndex loaded;
+    const double c0 = ThreadCpuMs();
+    t0 = Clock::now();
+    absl::StatusOr<int64_t> v = loaded.LoadSnapshot(path);
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double cpu = (ThreadCpuMs() - c0) / 1e3;
+    if (!v.ok()) {
+      std::printf("snapshot load failed: %s\n", v.status().ToString().c_str());
+      return 1;
+    }
+    std::printf(
+        "snapshot load %s   %.2f s wall, %.2f s CPU: %.0f creators/s, %.0f MB/s (load average "
+        "%.2f)\n",
+        mode, s, cpu, n / s, bytes / s / 1e6, load0);
+    if (loaded.MemoryBytes() != index.MemoryBytes() || loaded.size() != index.size()) {
+      std::printf("snapshot differs: MemoryBytes %zu vs %zu\n", loaded.MemoryBytes(),
+                  index.MemoryBytes());
+      return 1;
+    }
+    Rng qr(5);
+    int compared = 0;
+    for (const QueryType& t : types) {
+      for (int i = 0; i < 5; ++i) {
+        SearchQuery q = t.make(qr);
+        q.now = absl::FromUnixSeconds(kNow);
+        absl::StatusOr<SearchPage> a = index.Search(q);
+        absl::StatusOr<SearchPage> b = loaded.Search(q);
+        bool same = a.ok() == b.ok();
+        if (same && a.ok()) {
+          same = a->total_size == b->total_size && a->hits.size() == b->hits.size();
+          for (size_t h = 0; same && h < a->hits.size(); ++h) {
+            same = a->hits[h].creator_id == b->hits[h].creator_id;
+          }
+        }
+        if (!same) {
+          std::printf("snapshot answers differ for %s\n", t.name.c_str());
+          return 1;
+        }
+        ++compared;
+      }
+    }
+    std::printf("snapshot check      %d queries answer the same\n", compared);
+  }
+  return 0;
+}
 
 int Run() {
   const int64_t n = absl::GetFlag(FLAGS_n);
@@ -263,6 +346,9 @@ int Run() {
     std::printf("%-16s %10.3f %10.3f %10.3f %10.3f %12.0f\n", name, p(cpu, 50), p(cpu, 99),
                 p(wall, 50), p(wall, 99), matches / static_cast<double>(cpu.size()));
   };
+  if (const std::string path = absl::GetFlag(FLAGS_snapshot); !path.empty()) {
+    if (int rc = SnapshotStep(index, types, path); rc != 0) return rc;
+  }
   Rng qr(99);
   const int reps = absl::GetFlag(FLAGS_queries);
   for (const QueryType& t : types) {
