@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures the search service end to end on this machine: UpsertCreators
 # throughput into an empty SQLite store, then GetCreator through gRPC with a
-# warm Redis cache, the load generator running on the same machine.
+# warm cache (Redis and search's in-process LRU, sized to hold the whole
+# catalog: 512 MiB, or $LOCAL_PROFILE_CACHE_MB), the load generator running on
+# the same machine.
 #   bench/load/run-search-service.sh [build-dir] [creators]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,15 +21,17 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 pids+=($!)
 "$build/services/search/microreach-search" --grpc_address="127.0.0.1:$grpc_port" \
   --metrics_address="127.0.0.1:$metrics_port" --redis_address="127.0.0.1:$redis_port" \
-  --data_dir="$work" --auth_tokens="$token=bench" --drain=0s 2>"$work/search.log" &
+  --data_dir="$work" --auth_tokens="$token=bench" --drain=0s \
+  --local_profile_cache_mb="${LOCAL_PROFILE_CACHE_MB:-512}" 2>"$work/search.log" &
 pids+=($!)
 "$build/tools/probe/microreach-probe" health --address="127.0.0.1:$grpc_port" --wait=60s >/dev/null
 "$build/tools/catalog_gen/microreach-catalog-gen" --count="$creators" --seed=11 \
   --format=binary --output="$work/catalog.pb" 2>/dev/null
 load="$build/bench/load/search_load"
-echo "creators: $creators"
+echo "creators: $creators, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" --mode=upsert
 for c in 16 64; do
   "$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" \
     --mode=get --concurrency="$c" --duration=10s
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -58,6 +58,13 @@ int RunService(int argc, char** argv, const config::ServiceDefaults& defaults,
   }
   ServiceContext context{config, registry, auth};
   absl::StatusOr<std::unique_ptr<ServiceModule>> module = factory(context);
+  if (!module.ok() && absl::IsInvalidArgument(module.status())) {
+    // A service's own flag failed validation ("--flag: reason"): a config
+    // error like those above.
+    std::fprintf(stderr, "microreach-%s: invalid config: %s\n", defaults.name.c_str(),
+                 std::string(module.status().message()).c_str());
+    return 2;
+  }
   if (!module.ok()) return Fail("cannot build the service", module.status());
 
   GrpcServerOptions options;

@@ -18,6 +18,7 @@
 #include "common/redis/profile_cache.h"
 #include "services/search/creator_rules.h"
 #include "services/search/creator_store.h"
+#include "services/search/hot_profiles.h"
 
 namespace microreach::search {
 
@@ -52,6 +53,11 @@ class Catalog {
   Catalog(CreatorStore& store, redis::ProfileCache* cache, CatalogListener& listener,
           TierPolicy tiers, Clock clock = absl::Now);
 
+  // Puts an in-process LRU in front of the cache (null: none). Call before
+  // Load(); `hot` must outlive the catalog. Every change applied (own writes
+  // and replicated ones) invalidates it.
+  void UseHotProfiles(HotProfiles* hot) { hot_ = hot; }
+
   // Replays the whole store into the listener (start-up).
   absl::Status Load();
 
@@ -60,12 +66,32 @@ class Catalog {
   // and then deletes the cache entries (after the commit).
   absl::StatusOr<UpsertSummary> Upsert(std::vector<common::v1::Creator> creators,
                                        int first_position, bool validate_only);
+  // Same on the caller's records (e.g. on the arena the stream was parsed
+  // into), which are normalised and get their versions in place.
+  absl::StatusOr<UpsertSummary> Upsert(absl::Span<common::v1::Creator* const> creators,
+                                       int first_position, bool validate_only);
+
+  // Upsert in two steps, so a stream can commit its next batch while the
+  // previous one is applied: Commit validates and writes (the records are
+  // durable when it returns; catalog_version is the last committed one) and
+  // fills `changes`, which refer to `creators`; ApplyCommitted then applies
+  // them to the listener in version order and invalidates the caches. Calls
+  // to ApplyCommitted must come in commit order, and every Commit that
+  // returned changes must be followed by one (CatchUp() pauses while a
+  // committed batch waits for it).
+  absl::StatusOr<UpsertSummary> Commit(absl::Span<common::v1::Creator* const> creators,
+                                       int first_position, bool validate_only,
+                                       std::vector<CatalogChange>* changes);
+  absl::Status ApplyCommitted(absl::Span<const CatalogChange> changes);
 
   // Deletes a profile; false when it was not in the catalog.
   absl::StatusOr<bool> Delete(const std::string& creator_id);
 
   // Profiles through the cache (cache-aside), nullopt for unknown ids.
   absl::StatusOr<std::optional<common::v1::Creator>> Get(const std::string& creator_id);
+  // The same profile serialized (null for an unknown id), through the
+  // in-process LRU first: the fast path of GetCreator, without a parse.
+  absl::StatusOr<HotProfiles::Bytes> GetSerialized(const std::string& creator_id);
   absl::StatusOr<std::vector<std::optional<common::v1::Creator>>> BatchGet(
       absl::Span<const std::string> creator_ids);
 
@@ -80,9 +106,12 @@ class Catalog {
   // Applies store changes after applied_version_. Requires apply_mu_.
   absl::Status CatchUpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
   void Invalidate(absl::Span<const CatalogChange> changes);
+  // Drops the changed ids from the in-process LRU.
+  void InvalidateHot(absl::Span<const CatalogChange> changes);
 
   CreatorStore& store_;
   redis::ProfileCache* cache_;
+  HotProfiles* hot_ = nullptr;
   CatalogListener& listener_;
   const TierPolicy tiers_;
   const Clock clock_;
@@ -90,6 +119,8 @@ class Catalog {
   absl::Mutex apply_mu_;
   std::atomic<int64_t> applied_version_{0};
   std::atomic<int64_t> last_update_us_{0};
+  // Batches committed by Commit and not yet passed to ApplyCommitted.
+  std::atomic<int> own_commits_in_flight_{0};
 };
 
 }  // namespace microreach::search

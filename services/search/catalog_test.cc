@@ -141,6 +141,71 @@ TEST_F(CatalogTest, ReplicaOnTheSameStoreCatchesUpWithWritesAndDeletes) {
   EXPECT_THAT(replica_listener.versions, ElementsAre(2, 3, 4, 5));
 }
 
+TEST_F(CatalogTest, InProcessLruNeverServesOlderThanWhatWasApplied) {
+  prometheus::Registry registry;
+  HotProfiles hot(1 << 20, absl::Minutes(1), &registry);
+  catalog_->UseHotProfiles(&hot);
+  ASSERT_TRUE(catalog_->Upsert({Profile("a", 10)}, 0, false).ok());
+  auto bytes = catalog_->GetSerialized("tiktok:a");
+  ASSERT_TRUE(bytes.ok() && *bytes != nullptr);
+  EXPECT_EQ(hot.size(), 1u);
+  EXPECT_EQ(*catalog_->GetSerialized("tiktok:a"), *bytes);  // the LRU's own copy
+
+  ASSERT_TRUE(catalog_->Upsert({Profile("a", 20)}, 0, false).ok());
+  EXPECT_EQ(hot.size(), 0u);
+  auto got = catalog_->Get("tiktok:a");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->stats().followers(), 20);
+  EXPECT_EQ((*got)->version(), 2);
+
+  // BatchGet fills and uses the LRU too.
+  auto batch = catalog_->BatchGet({"tiktok:a", "tiktok:none"});
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ((*batch)[0]->stats().followers(), 20);
+  EXPECT_FALSE((*batch)[1].has_value());
+
+  ASSERT_TRUE(*catalog_->Delete("tiktok:a"));
+  auto gone = catalog_->GetSerialized("tiktok:a");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(*gone, nullptr);
+  EXPECT_FALSE((*catalog_->BatchGet({"tiktok:a"}))[0].has_value());
+}
+
+TEST_F(CatalogTest, ReplicaLruIsInvalidatedWhenItAppliesTheFeed) {
+  // Two processes on one store and one Redis, each with its own LRU.
+  std::unique_ptr<CreatorStore> replica_store = OpenStore();
+  RecordingListener replica_listener;
+  Catalog replica(*replica_store, cache_.get(), replica_listener, TierPolicy());
+  HotProfiles primary_hot(1 << 20, absl::Minutes(1), nullptr);
+  HotProfiles replica_hot(1 << 20, absl::Minutes(1), nullptr);
+  catalog_->UseHotProfiles(&primary_hot);
+  replica.UseHotProfiles(&replica_hot);
+  ASSERT_TRUE(replica.Load().ok());
+
+  ASSERT_TRUE(catalog_->Upsert({Profile("a", 10), Profile("b", 1)}, 0, false).ok());
+  ASSERT_TRUE(replica.CatchUp().ok());
+  ASSERT_EQ((*replica.Get("tiktok:a"))->stats().followers(), 10);
+  ASSERT_TRUE((*replica.BatchGet({"tiktok:b"}))[0].has_value());
+  EXPECT_EQ(replica_hot.size(), 2u);
+
+  // The primary writes; once the replica has applied the change its LRU
+  // must not answer with the old profile.
+  ASSERT_TRUE(catalog_->Upsert({Profile("a", 30)}, 0, false).ok());
+  ASSERT_TRUE(*catalog_->Delete("tiktok:b"));
+  ASSERT_TRUE(replica.CatchUp().ok());
+  EXPECT_EQ(replica.applied_version(), 4);
+  EXPECT_EQ((*replica.Get("tiktok:a"))->stats().followers(), 30);
+  EXPECT_FALSE(replica.Get("tiktok:b")->has_value());
+  EXPECT_FALSE((*replica.BatchGet({"tiktok:b"}))[0].has_value());
+
+  // And the other way round: a write through the replica reaches the
+  // primary's LRU when the primary applies it.
+  ASSERT_EQ((*catalog_->Get("tiktok:a"))->stats().followers(), 30);
+  ASSERT_TRUE(replica.Upsert({Profile("a", 40)}, 0, false).ok());
+  ASSERT_TRUE(catalog_->CatchUp().ok());
+  EXPECT_EQ((*catalog_->Get("tiktok:a"))->stats().followers(), 40);
+}
+
 TEST_F(CatalogTest, RedisOutageLosesNoReadOrWrite) {
   ASSERT_TRUE(catalog_->Upsert({Profile("a", 10)}, 0, false).ok());
   ASSERT_TRUE(catalog_->Get("tiktok:a")->has_value());

@@ -33,7 +33,13 @@ struct CatalogChange {
   int64_t version = 0;
   std::string creator_id;
   bool deleted = false;
-  common::v1::Creator creator;  // empty when deleted
+  common::v1::Creator creator;  // empty when deleted or when `source` is set
+  // Set instead of `creator` by the in-place upsert below: the written
+  // record itself, valid while the caller's batch lives.
+  const common::v1::Creator* source = nullptr;
+
+  // The profile, whichever of the two holds it.
+  const common::v1::Creator& profile() const { return source != nullptr ? *source : creator; }
 };
 
 // Every migration of the search store, in order: the catalog's and the
@@ -54,7 +60,19 @@ class CreatorStore {
   // to another live creator is kRejected; the others get the catalog's next
   // versions, in batch order. `changes` receives the written records with
   // their versions and times set.
+  //
+  // The stored rows of the batch are read with a few IN queries (not one
+  // query per record), the records are checked against them in batch order
+  // (so a later record sees an earlier one's effect, e.g. a freed handle or
+  // a second write of the same id), and consecutive new records go in as
+  // multi-row INSERTs.
   absl::StatusOr<std::vector<RecordResult>> Upsert(absl::Span<const common::v1::Creator> batch,
+                                                   absl::Time now,
+                                                   std::vector<CatalogChange>* changes);
+  // Same, without copying: after a successful commit each written record
+  // *batch[i] gets its version and times, and its change refers to it
+  // (CatalogChange::source), so `changes` is valid only while the batch is.
+  absl::StatusOr<std::vector<RecordResult>> Upsert(absl::Span<common::v1::Creator* const> batch,
                                                    absl::Time now,
                                                    std::vector<CatalogChange>* changes);
 

@@ -122,6 +122,99 @@ TEST_P(CreatorStoreTest, DeleteTombstonesAndFeedsReplicas) {
   EXPECT_TRUE(store_->Get("tiktok:a")->has_value());
 }
 
+TEST_P(CreatorStoreTest, OneBatchBehavesAsItsRecordsInOrder) {
+  ASSERT_TRUE(
+      store_->Upsert({Profile("tiktok:x", "old-x", 1), Profile("tiktok:y", "y", 2)}, t0_, nullptr)
+          .ok());
+  std::vector<CatalogChange> changes;
+  auto r = store_->Upsert(
+      {
+          Profile("tiktok:n", "n", 10),     // 0 created, v3
+          Profile("tiktok:n", "n", 11),     // 1 same id again: updated, v4
+          Profile("tiktok:n", "n", 11),     // 2 identical to record 1: unchanged
+          Profile("tiktok:w", "old-x", 1),  // 3 handle still x's: rejected
+          Profile("tiktok:x", "new-x", 1),  // 4 x moves away from old-x: v5
+          Profile("tiktok:w", "old-x", 1),  // 5 now free: created, v6
+          Profile("tiktok:y", "n", 2),      // 6 n's handle: rejected
+          Profile("tiktok:n", "n2", 12),    // 7 n moves: v7
+          Profile("tiktok:y", "n", 2),      // 8 now free: v8
+      },
+      t0_ + absl::Seconds(1), &changes);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const std::vector<WriteOutcome> outcomes = {
+      WriteOutcome::kCreated,  WriteOutcome::kUpdated, WriteOutcome::kUnchanged,
+      WriteOutcome::kRejected, WriteOutcome::kUpdated, WriteOutcome::kCreated,
+      WriteOutcome::kRejected, WriteOutcome::kUpdated, WriteOutcome::kUpdated};
+  ASSERT_EQ(r->size(), outcomes.size());
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    EXPECT_EQ((*r)[i].outcome, outcomes[i]) << "record " << i;
+  }
+  EXPECT_EQ((*r)[2].version, 4);
+  EXPECT_THAT((*r)[3].description, ::testing::HasSubstr("tiktok:x"));
+  std::vector<int64_t> versions;
+  std::vector<std::string> ids;
+  for (const CatalogChange& c : changes) {
+    versions.push_back(c.version);
+    ids.push_back(c.creator_id);
+    EXPECT_EQ(c.creator.version(), c.version);
+  }
+  EXPECT_THAT(versions, ::testing::ElementsAre(3, 4, 5, 6, 7, 8));
+  EXPECT_THAT(ids, ::testing::ElementsAre("tiktok:n", "tiktok:n", "tiktok:x", "tiktok:w",
+                                          "tiktok:n", "tiktok:y"));
+  // Last write wins in the store; the create time is the first write's.
+  auto n = store_->Get("tiktok:n");
+  ASSERT_TRUE(n.ok() && n->has_value());
+  EXPECT_EQ((*n)->handle(), "n2");
+  EXPECT_EQ((*n)->stats().followers(), 12);
+  EXPECT_EQ((*n)->version(), 7);
+  EXPECT_EQ((*store_->Get("tiktok:y"))->handle(), "n");
+  EXPECT_EQ((*store_->Get("tiktok:w"))->handle(), "old-x");
+  EXPECT_EQ(*store_->LatestVersion(), 8);
+  // The feed has each id once, at its latest version.
+  auto feed = store_->ChangesSince(2, 100);
+  ASSERT_TRUE(feed.ok());
+  ids.clear();
+  for (const CatalogChange& c : *feed) ids.push_back(c.creator_id);
+  EXPECT_THAT(ids, ::testing::ElementsAre("tiktok:x", "tiktok:w", "tiktok:n", "tiktok:y"));
+}
+
+TEST_P(CreatorStoreTest, LargeBatchesOfNewAndChangedRecordsLand) {
+  std::vector<Creator> batch;
+  for (int i = 0; i < 1000; ++i) {
+    batch.push_back(Profile("tiktok:" + std::to_string(i), "h" + std::to_string(i), i));
+  }
+  auto r = store_->Upsert(batch, t0_, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->back().version, 1000);
+  // Every third changes, the rest are identical; new ones interleave.
+  std::vector<Creator> second;
+  for (int i = 0; i < 1000; ++i) {
+    second.push_back(
+        Profile("tiktok:" + std::to_string(i), "h" + std::to_string(i), i % 3 == 0 ? i + 1 : i));
+    if (i % 7 == 0) {
+      second.push_back(Profile("tiktok:new" + std::to_string(i), "n" + std::to_string(i), 1));
+    }
+  }
+  std::vector<CatalogChange> changes;
+  r = store_->Upsert(second, t0_, &changes);
+  ASSERT_TRUE(r.ok()) << r.status();
+  int updated = 0, created = 0, unchanged = 0;
+  for (const RecordResult& rr : *r) {
+    updated += rr.outcome == WriteOutcome::kUpdated;
+    created += rr.outcome == WriteOutcome::kCreated;
+    unchanged += rr.outcome == WriteOutcome::kUnchanged;
+  }
+  EXPECT_EQ(updated, 334);
+  EXPECT_EQ(created, 143);
+  EXPECT_EQ(unchanged, 666);
+  ASSERT_EQ(changes.size(), 477u);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    EXPECT_EQ(changes[i].version, 1001 + static_cast<int64_t>(i));
+  }
+  EXPECT_EQ((*store_->Get("tiktok:999"))->stats().followers(), 1000);
+  EXPECT_EQ((*store_->Get("tiktok:new994"))->handle(), "n994");
+}
+
 TEST_P(CreatorStoreTest, GetManyKeepsOrderAndMarksMissing) {
   std::vector<Creator> batch;
   std::vector<std::string> ids;

@@ -22,12 +22,19 @@ ABSL_FLAG(std::string, page_token_secret, "microreach",
           "keys page tokens; replicas behind one Service must share it (secret)");
 ABSL_FLAG(absl::Duration, catalog_poll_interval, absl::Milliseconds(250),
           "how often a replica reads other processes' catalog writes from the store");
+ABSL_FLAG(int, local_profile_cache_mb, 256,
+          "in-process LRU of serialized profiles in front of Redis, in MiB (0 turns it off); "
+          "invalidated by every catalog change this process applies");
 ABSL_FLAG(std::string, tier_bounds, "",
           "per-platform tier bounds: platform=micro:macro:country:global[,...]; default "
           "10000:100000:1000000:10000000 for all");
 
 namespace microreach::search {
 namespace {
+
+// Bounds how long a copy that Redis served stale (the cache-aside race) can
+// live on in the in-process LRU.
+constexpr absl::Duration kLocalProfileTtl = absl::Minutes(1);
 
 // Applies catalog changes to the in-memory index.
 class IndexListener final : public CatalogListener {
@@ -37,7 +44,7 @@ class IndexListener final : public CatalogListener {
     for (const CatalogChange& change : changes) {
       if (change.deleted) {
         index_.Remove(change.creator_id);
-      } else if (absl::Status s = index_.Upsert(change.creator); !s.ok()) {
+      } else if (absl::Status s = index_.Upsert(change.profile()); !s.ok()) {
         // The store accepted it, so this is a bug in the index; keep serving.
         log::Error("index rejected a stored profile",
                    {{"creator_id", change.creator_id}, {"error", std::string(s.message())}});
@@ -69,6 +76,11 @@ class SearchModule final : public server::ServiceModule {
     const absl::Duration poll = absl::GetFlag(FLAGS_catalog_poll_interval);
     if (poll < absl::Milliseconds(10) || poll > absl::Minutes(10)) {
       return absl::InvalidArgumentError("--catalog_poll_interval: must be between 10ms and 10m");
+    }
+    const int local_mb = absl::GetFlag(FLAGS_local_profile_cache_mb);
+    if (local_mb < 0 || local_mb > 65536) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--local_profile_cache_mb: must be between 0 and 65536, got ", local_mb));
     }
     auto module = std::unique_ptr<SearchModule>(new SearchModule(*tiers, poll));
     store::DatabaseOptions db_options;
@@ -102,6 +114,11 @@ class SearchModule final : public server::ServiceModule {
     }
     module->catalog_ =
         std::make_unique<Catalog>(*module->store_, module->cache_.get(), module->listener_, *tiers);
+    if (local_mb > 0) {
+      module->hot_ = std::make_unique<HotProfiles>(static_cast<size_t>(local_mb) << 20,
+                                                   kLocalProfileTtl, &context.registry);
+      module->catalog_->UseHotProfiles(module->hot_.get());
+    }
     SearchServiceOptions options;
     for (absl::string_view w :
          absl::StrSplit(absl::GetFlag(FLAGS_catalog_writers), ',', absl::SkipWhitespace())) {
@@ -162,6 +179,7 @@ class SearchModule final : public server::ServiceModule {
   std::unique_ptr<CreatorStore> store_;
   std::unique_ptr<redis::RedisPool> pool_;
   std::unique_ptr<redis::ProfileCache> cache_;
+  std::unique_ptr<HotProfiles> hot_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<WorkspaceMarkStore> mark_store_;
   std::unique_ptr<WorkspaceExclusions> exclusions_;

@@ -1,8 +1,16 @@
 // SearchService RPCs over the catalog and the index.
 #include "services/search/search_service.h"
 
+#include <array>
+#include <thread>
+
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
+#include "google/protobuf/arena.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/support/proto_buffer_writer.h"
 
 namespace microreach::search {
 namespace {
@@ -20,6 +28,10 @@ bool ValidCampaignId(absl::string_view id) {
 }
 
 bool ValidView(v1::CreatorView view) { return v1::CreatorView_IsValid(view); }
+
+// Arena blocks of an UpsertCreators stream: a batch of 2,000 profiles takes a
+// few MB.
+constexpr size_t kUpsertArenaBlock = size_t{4} << 20;
 
 // The workspace filters that need other services' data. Until those feeds
 // push marks (UpdateWorkspaceCreatorMarks) they exclude nothing; here only
@@ -147,24 +159,61 @@ absl::StatusOr<std::string> SearchServiceImpl::Writer(const grpc::ServerContext&
   return workspace;
 }
 
-grpc::Status SearchServiceImpl::GetCreator(grpc::ServerContext* context,
-                                           const v1::GetCreatorRequest* request,
-                                           v1::GetCreatorResponse* response) {
-  if (auto caller = Caller(*context); !caller.ok()) return ToGrpc(caller.status());
+grpc::ServerUnaryReactor* SearchServiceImpl::GetCreator(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(GetCreatorBytes(*context, *request, response));
+  return reactor;
+}
+
+grpc::Status SearchServiceImpl::GetCreatorBytes(const grpc::CallbackServerContext& context,
+                                                const grpc::ByteBuffer& request_bytes,
+                                                grpc::ByteBuffer* response) {
+  if (auto caller = auth_.Authenticate(context); !caller.ok()) return ToGrpc(caller.status());
+  v1::GetCreatorRequest request;
+  grpc::ByteBuffer copy(request_bytes);  // shares the slices
+  if (grpc::Status s =
+          grpc::SerializationTraits<v1::GetCreatorRequest>::Deserialize(&copy, &request);
+      !s.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "cannot parse GetCreatorRequest");
+  }
   status::FieldViolations v;
-  if (!IsValidId(request->creator_id())) {
+  if (!IsValidId(request.creator_id())) {
     v.Add("creator_id", "required: 1-128 characters of letters, digits, '.', '_', ':' or '-'");
   }
-  if (!ValidView(request->view())) v.Add("view", "unknown CreatorView value");
+  if (!ValidView(request.view())) v.Add("view", "unknown CreatorView value");
   if (!v.empty()) return ToGrpc(v.ToStatus());
-  auto creator = catalog_.Get(request->creator_id());
-  if (!creator.ok()) return ToGrpc(creator.status());
-  if (!creator->has_value()) {
+  auto bytes = catalog_.GetSerialized(request.creator_id());
+  if (!bytes.ok()) return ToGrpc(bytes.status());
+  if (*bytes == nullptr) {
     return ToGrpc(absl::NotFoundError(
-        absl::StrCat("creator \"", request->creator_id(), "\" is not in the catalog")));
+        absl::StrCat("creator \"", request.creator_id(), "\" is not in the catalog")));
   }
-  *response->mutable_creator() = **std::move(creator);
-  ApplyView(request->view(), /*default_full=*/true, response->mutable_creator());
+  if (request.view() == v1::CREATOR_VIEW_BASIC) {
+    v1::GetCreatorResponse out;
+    if (!out.mutable_creator()->ParseFromString(**bytes)) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "stored profile cannot be decoded");
+    }
+    ApplyView(request.view(), /*default_full=*/true, out.mutable_creator());
+    bool own_buffer = false;
+    return grpc::SerializationTraits<v1::GetCreatorResponse>::Serialize(out, response, &own_buffer);
+  }
+  // The full view is the stored bytes as field 1 of GetCreatorResponse: a
+  // tag, a length and the profile, sent without copying the profile.
+  char header[16];
+  size_t n = 0;
+  header[n++] = 0x0a;  // field 1, length-delimited
+  for (uint64_t len = (*bytes)->size();; len >>= 7) {
+    header[n++] = static_cast<char>(len < 0x80 ? len : (len & 0x7f) | 0x80);
+    if (len < 0x80) break;
+  }
+  auto* owner = new HotProfiles::Bytes(*bytes);
+  grpc::Slice slices[2] = {grpc::Slice(header, n),
+                           grpc::Slice(
+                               const_cast<char*>((*owner)->data()), (*owner)->size(),
+                               [](void* p) { delete static_cast<HotProfiles::Bytes*>(p); }, owner)};
+  *response = grpc::ByteBuffer(slices, 2);
   return grpc::Status::OK;
 }
 
@@ -200,20 +249,58 @@ grpc::Status SearchServiceImpl::BatchGetCreators(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+namespace {
+
+// One batch of an UpsertCreators stream: its messages are parsed onto one
+// arena, which the catalog works on in place (no per-field heap allocation
+// or free) and which is reset once the batch is committed and applied. The
+// first block is reused by every batch.
+struct UpsertBatch {
+  UpsertBatch() : first_block(kUpsertArenaBlock), arena(Options(first_block)) {}
+
+  static google::protobuf::ArenaOptions Options(std::vector<char>& block) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = block.data();
+    options.initial_block_size = block.size();
+    options.max_block_size = kUpsertArenaBlock;
+    return options;
+  }
+
+  std::vector<char> first_block;
+  google::protobuf::Arena arena;
+  std::vector<common::v1::Creator*> creators;
+  int64_t first_position = 0;
+  std::vector<CatalogChange> changes;  // refer to `creators`
+};
+
+}  // namespace
+
 grpc::Status SearchServiceImpl::UpsertCreators(
     grpc::ServerContext* context, grpc::ServerReader<v1::UpsertCreatorsRequest>* reader,
     v1::UpsertCreatorsResponse* response) {
   if (auto writer = Writer(*context); !writer.ok()) return ToGrpc(writer.status());
-  std::vector<common::v1::Creator> pending;
+  // Two batches in a pipeline: while one is applied to the index (on
+  // `applier`), the next is read, validated and committed. A batch is
+  // durable once committed; the response goes out after every batch is
+  // also applied, so a search right after it sees the stream's writes.
+  std::array<UpsertBatch, 2> batches;
+  int current = 0;
+  std::thread applier;
+  absl::Status apply_status;
+  auto wait_for_applier = [&]() -> absl::Status {
+    if (applier.joinable()) applier.join();
+    return apply_status;
+  };
+  absl::Cleanup join = [&] { (void)wait_for_applier(); };
   int64_t received = 0;
-  int64_t pending_first = 0;
   bool validate_only = false;
   bool first_message = true;
   auto flush = [&]() -> absl::Status {
-    if (pending.empty()) return absl::OkStatus();
+    UpsertBatch& batch = batches[current];
+    if (batch.creators.empty()) return absl::OkStatus();
     auto summary =
-        catalog_.Upsert(std::move(pending), static_cast<int>(pending_first), validate_only);
-    pending.clear();
+        catalog_.Commit(absl::MakeConstSpan(batch.creators), static_cast<int>(batch.first_position),
+                        validate_only, &batch.changes);
     if (!summary.ok()) return summary.status();
     response->set_created_count(response->created_count() + summary->created);
     response->set_updated_count(response->updated_count() + summary->updated);
@@ -228,12 +315,27 @@ grpc::Status SearchServiceImpl::UpsertCreators(
       e->set_field(absl::StrCat("creators[", r.position, "].", r.field));
       e->set_description(r.description);
     }
-    response->set_catalog_version(summary->catalog_version);
+    // Applies come in commit order: the previous batch's first.
+    if (absl::Status s = wait_for_applier(); !s.ok()) {
+      // Every commit is applied, even when the stream fails.
+      (void)catalog_.ApplyCommitted(batch.changes);
+      return s;
+    }
+    applier = std::thread([this, &batch, &apply_status] {
+      apply_status = catalog_.ApplyCommitted(batch.changes);
+      batch.changes.clear();
+      batch.creators.clear();
+      batch.arena.Reset();
+    });
+    current = 1 - current;
     return absl::OkStatus();
   };
-  v1::UpsertCreatorsRequest message;
   int64_t message_index = 0;
-  while (reader->Read(&message)) {
+  while (true) {
+    UpsertBatch& batch = batches[current];
+    auto& message =
+        *google::protobuf::Arena::CreateMessage<v1::UpsertCreatorsRequest>(&batch.arena);
+    if (!reader->Read(&message)) break;
     if (message.creators_size() > options_.max_upsert_message) {
       return ToGrpc(status::InvalidField(
           absl::StrCat("messages[", message_index, "].creators"),
@@ -248,11 +350,11 @@ grpc::Status SearchServiceImpl::UpsertCreators(
           status::InvalidField(absl::StrCat("messages[", message_index, "].validate_only"),
                                "must be the same in every message of a stream"));
     }
-    if (pending.empty()) pending_first = received;
-    for (auto& creator : *message.mutable_creators()) pending.push_back(std::move(creator));
+    if (batch.creators.empty()) batch.first_position = received;
+    for (auto& creator : *message.mutable_creators()) batch.creators.push_back(&creator);
     received += message.creators_size();
     ++message_index;
-    if (static_cast<int>(pending.size()) >= options_.upsert_batch) {
+    if (static_cast<int>(batch.creators.size()) >= options_.upsert_batch) {
       // Committed batches stay committed if the stream later fails; re-sending
       // them is harmless because identical records are not rewritten.
       if (absl::Status s = flush(); !s.ok()) return ToGrpc(s);
@@ -260,8 +362,9 @@ grpc::Status SearchServiceImpl::UpsertCreators(
   }
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
   if (absl::Status s = flush(); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = wait_for_applier(); !s.ok()) return ToGrpc(s);
   response->set_received_count(received);
-  if (response->catalog_version() == 0) response->set_catalog_version(catalog_.applied_version());
+  response->set_catalog_version(catalog_.applied_version());
   return grpc::Status::OK;
 }
 

@@ -1,6 +1,9 @@
 // The gRPC adapter of the search service: authenticates, validates, calls
 // the catalog and the index, converts. Synchronous API on a bounded thread
-// pool, because reads and writes block on the store and Redis.
+// pool, because reads and writes block on the store and Redis, except
+// GetCreator: it runs on the callback API with raw bytes, because a hot
+// profile is answered from the in-process LRU without blocking, parsing or
+// re-serialising.
 #ifndef MICROREACH_SERVICES_SEARCH_SEARCH_SERVICE_H_
 #define MICROREACH_SERVICES_SEARCH_SEARCH_SERVICE_H_
 
@@ -31,7 +34,8 @@ struct SearchServiceOptions {
   absl::Duration page_token_lifetime = absl::Hours(24);
 };
 
-class SearchServiceImpl final : public v1::SearchService::Service {
+class SearchServiceImpl final
+    : public v1::SearchService::WithRawCallbackMethod_GetCreator<v1::SearchService::Service> {
  public:
   // `exclusions` resolves the workspace filters; it must outlive the service.
   SearchServiceImpl(Catalog& catalog, const CreatorIndex& index,
@@ -48,8 +52,9 @@ class SearchServiceImpl final : public v1::SearchService::Service {
                                const v1::GetCatalogStatsRequest* request,
                                v1::GetCatalogStatsResponse* response) override;
 
-  grpc::Status GetCreator(grpc::ServerContext* context, const v1::GetCreatorRequest* request,
-                          v1::GetCreatorResponse* response) override;
+  grpc::ServerUnaryReactor* GetCreator(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::Status BatchGetCreators(grpc::ServerContext* context,
                                 const v1::BatchGetCreatorsRequest* request,
                                 v1::BatchGetCreatorsResponse* response) override;
@@ -68,6 +73,11 @@ class SearchServiceImpl final : public v1::SearchService::Service {
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& context) const;
   // The caller's workspace if it may write the catalog, else an error.
   absl::StatusOr<std::string> Writer(const grpc::ServerContext& context) const;
+
+  // GetCreator on decoded inputs; fills *response with the serialized
+  // GetCreatorResponse.
+  grpc::Status GetCreatorBytes(const grpc::CallbackServerContext& context,
+                               const grpc::ByteBuffer& request, grpc::ByteBuffer* response);
 
   // Fetches the profiles of `ids` in order, in the requested view.
   absl::StatusOr<std::vector<common::v1::Creator>> Profiles(const std::vector<std::string>& ids,

@@ -192,6 +192,59 @@ TEST_F(SearchServiceTest, GetAndBatchGetThroughTheCache) {
   EXPECT_THAT(many.missing_creator_ids(), ElementsAre("instagram:nobody"));
 }
 
+TEST_F(SearchServiceTest, GetCreatorIsNeverOlderThanTheLastWriteAppliedInEachProcess) {
+  std::string replica_address;
+  auto replica = Start(&replica_address);
+  ASSERT_NE(replica, nullptr);
+  auto replica_stub = SearchService::NewStub(
+      grpc::CreateChannel(replica_address, grpc::InsecureChannelCredentials()));
+  SeedCatalog();
+  auto followers = [&](SearchService::Stub* stub, CreatorView view = CREATOR_VIEW_UNSPECIFIED) {
+    GetCreatorRequest get;
+    get.set_creator_id("instagram:anna");
+    get.set_view(view);
+    GetCreatorResponse got;
+    auto ctx = Context();
+    grpc::Status s = stub->GetCreator(ctx.get(), get, &got);
+    if (s.error_code() == grpc::StatusCode::NOT_FOUND) return int64_t{-1};
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(got.creator().has_audience(), view != CREATOR_VIEW_BASIC);
+    return got.creator().stats().followers();
+  };
+  // Both processes hold anna in their in-process LRU.
+  ASSERT_EQ(followers(stub_.get()), 25'000);
+  EXPECT_EQ(followers(stub_.get(), CREATOR_VIEW_BASIC), 25'000);
+  const absl::Time seeded = absl::Now();
+  while (followers(replica_stub.get()) != 25'000 && absl::Now() - seeded < absl::Seconds(5)) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(followers(replica_stub.get()), 25'000);
+
+  grpc::Status status;
+  Upsert({Profile("anna", 31'000, "DE", common::v1::CATEGORY_FITNESS, 0.052)}, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // The writer answers with the new profile as soon as the write returns ...
+  EXPECT_EQ(followers(stub_.get()), 31'000);
+  // ... the replica once it has polled the version feed.
+  const absl::Time written = absl::Now();
+  while (followers(replica_stub.get()) != 31'000 && absl::Now() - written < absl::Seconds(5)) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ(followers(replica_stub.get()), 31'000);
+
+  DeleteCreatorRequest del;
+  del.set_creator_id("instagram:anna");
+  DeleteCreatorResponse deleted;
+  auto ctx = Context();
+  ASSERT_TRUE(stub_->DeleteCreator(ctx.get(), del, &deleted).ok());
+  EXPECT_EQ(followers(stub_.get()), -1);
+  const absl::Time removed = absl::Now();
+  while (followers(replica_stub.get()) != -1 && absl::Now() - removed < absl::Seconds(5)) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ(followers(replica_stub.get()), -1);
+}
+
 TEST_F(SearchServiceTest, SearchFiltersSortsFacetsAndPages) {
   SeedCatalog();
   SearchCreatorsRequest request;
