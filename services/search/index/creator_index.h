@@ -178,9 +178,11 @@ class CreatorIndex {
   // Replaces this index, which must be empty, with the snapshot at `path`
   // and returns its catalog version. NOT_FOUND without a file,
   // FAILED_PRECONDITION for another format version or other index Options,
-  // DATA_LOSS for a truncated or corrupt file; on any error the index stays
-  // empty, and the caller rebuilds it from the store.
-  absl::StatusOr<int64_t> LoadSnapshot(const std::string& path);
+  // or a catalog version above `max_catalog_version` (a store restored to an
+  // older state), DATA_LOSS for a truncated or corrupt file; on any error the
+  // index stays empty, and the caller rebuilds it from the store.
+  absl::StatusOr<int64_t> LoadSnapshot(const std::string& path,
+                                       int64_t max_catalog_version = INT64_MAX);
 
  private:
   friend class SnapshotCodec;

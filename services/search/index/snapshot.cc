@@ -891,8 +891,8 @@ class SnapshotCodec {
         });
   }
 
-  static absl::StatusOr<int64_t> Load(CreatorIndex& x,
-                                      const std::string& path) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  static absl::StatusOr<int64_t> Load(CreatorIndex& x, const std::string& path,
+                                      int64_t max_version) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     absl::MutexLock lock(&x.mu_);
     if (x.docs_ != 0) return absl::FailedPreconditionError("snapshot load into a non-empty index");
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -908,7 +908,7 @@ class SnapshotCodec {
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     FileReader r(fd);
     r.SetFileLeft(static_cast<uint64_t>(st.st_size));
-    absl::StatusOr<int64_t> result = Decode(x, r);
+    absl::StatusOr<int64_t> result = Decode(x, r, max_version);
     ::close(fd);
     if (!result.ok()) {
       Reset(x);
@@ -918,8 +918,8 @@ class SnapshotCodec {
     return result;
   }
 
-  static absl::StatusOr<int64_t> Decode(CreatorIndex& x,
-                                        FileReader& r) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  static absl::StatusOr<int64_t> Decode(CreatorIndex& x, FileReader& r,
+                                        int64_t max_version) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     const uint64_t file_size = r.file_left();
     char header[kHeaderBytes];
     if (!r.Raw(header, sizeof(header))) return absl::DataLossError(r.error());
@@ -943,6 +943,10 @@ class SnapshotCodec {
           absl::StrCat("format version ", version, ", this build reads ", kFormatVersion));
     }
     if (Hasher::Of(header, 40) != sum) return absl::DataLossError("header checksum mismatch");
+    if (catalog_version > max_version) {
+      return absl::FailedPreconditionError(absl::StrCat("catalog version ", catalog_version,
+                                                        " is ahead of the store's ", max_version));
+    }
     if (sections != kSectionCount) return absl::DataLossError("unexpected section count");
 
     // Options: the bytes must match this index's.
@@ -979,8 +983,9 @@ absl::Status CreatorIndex::SaveSnapshot(const std::string& path, int64_t catalog
   return SnapshotCodec::Save(*this, path, catalog_version);
 }
 
-absl::StatusOr<int64_t> CreatorIndex::LoadSnapshot(const std::string& path) {
-  return SnapshotCodec::Load(*this, path);
+absl::StatusOr<int64_t> CreatorIndex::LoadSnapshot(const std::string& path,
+                                                   int64_t max_catalog_version) {
+  return SnapshotCodec::Load(*this, path, max_catalog_version);
 }
 
 }  // namespace microreach::search

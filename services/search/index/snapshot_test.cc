@@ -409,6 +409,14 @@ TEST_F(SnapshotRejectTest, OtherOptionsAskForARebuild) {
   CreatorIndex::Options per_platform;
   per_platform.platform_tier_bounds[cv1::PLATFORM_TIKTOK] = {1, 2, 3, 4};
   EXPECT_EQ(LoadBytes(good_, per_platform).code(), absl::StatusCode::kFailedPrecondition);
+  // A store behind the snapshot (restored from a backup) asks for a rebuild.
+  WriteAll(path_, good_);
+  CreatorIndex fresh;
+  s = fresh.LoadSnapshot(path_, 16).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("ahead of the store"), std::string::npos) << s;
+  EXPECT_EQ(fresh.size(), 0u);
+  EXPECT_TRUE(fresh.LoadSnapshot(path_, 17).ok());
   // Compaction thresholds do not shape the contents.
   CreatorIndex::Options compaction;
   compaction.compact_min_dead = 5;
