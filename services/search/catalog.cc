@@ -26,6 +26,12 @@ absl::Status Catalog::Load() {
   return CatchUpLocked();
 }
 
+absl::Status Catalog::LoadFrom(int64_t version) {
+  absl::MutexLock lock(&apply_mu_);
+  applied_version_.store(version);
+  return CatchUpLocked();
+}
+
 absl::Status Catalog::CatchUp() {
   // Our own committed batches are about to be applied from memory, and
   // ApplyCommitted reads any other process's changes before them: reading
