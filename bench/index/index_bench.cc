@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -70,8 +72,8 @@ double LoadAverage() {
 }
 
 // Saves, loads cold and warm, compares answers (--snapshot).
-int SnapshotStep(const CreatorIndex& index, const std::vector<QueryType>& types,
-                 const std::string& path) {
+int SnapshotStep(CreatorIndex& index, const std::vector<QueryType>& types, const std::string& path,
+                 const testing::CatalogShape& shape) {
   const double n = static_cast<double>(index.size());
   auto t0 = Clock::now();
   if (absl::Status s = index.SaveSnapshot(path, 1); !s.ok()) {
@@ -135,6 +137,34 @@ int SnapshotStep(const CreatorIndex& index, const std::vector<QueryType>& types,
     }
     std::printf("snapshot check      %d queries answer the same\n", compared);
   }
+  // A save holds the index's read lock while it writes (fsync comes after):
+  // searches go on, writes wait. The longest wait of a writer upserting
+  // every millisecond during a second save:
+  std::atomic<bool> done{false};
+  double worst_ms = 0;
+  int writes = 0;
+  std::thread writer([&] {
+    Rng wr(11);
+    while (!done.load()) {
+      const cv1::Creator c =
+          testing::RandomCreator(wr, wr.Uniform(static_cast<uint32_t>(n)), shape, kNow);
+      const auto w0 = Clock::now();
+      (void)index.Upsert(c);
+      worst_ms =
+          std::max(worst_ms, std::chrono::duration<double, std::milli>(Clock::now() - w0).count());
+      ++writes;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  t0 = Clock::now();
+  const absl::Status again = index.SaveSnapshot(path, 2);
+  const double again_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  done.store(true);
+  writer.join();
+  std::printf("snapshot save busy  %.2f s (%s), longest write wait %.0f ms over %d writes\n",
+              again_s, again.ok() ? "ok" : again.ToString().c_str(), worst_ms, writes);
   return 0;
 }
 
@@ -347,7 +377,7 @@ int Run() {
                 p(wall, 50), p(wall, 99), matches / static_cast<double>(cpu.size()));
   };
   if (const std::string path = absl::GetFlag(FLAGS_snapshot); !path.empty()) {
-    if (int rc = SnapshotStep(index, types, path); rc != 0) return rc;
+    if (int rc = SnapshotStep(index, types, path, shape); rc != 0) return rc;
   }
   Rng qr(99);
   const int reps = absl::GetFlag(FLAGS_queries);
