@@ -935,6 +935,9 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
   // checks (audience, lookalike) go doc by doc.
   if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
     alignas(64) uint8_t t[64];
+    // Branch-free forms of "no include list, or in it".
+    const uint8_t inc_need = c.has_inc ? 1 : 0;
+    const bool no_inc = !c.has_inc;
     switch (c.kind) {
       case Check::kU8Set: {
         const uint8_t* v = static_cast<const uint8_t*>(c.col) + base;
@@ -946,41 +949,41 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
       case Check::kMask8: {
         const uint8_t* v = static_cast<const uint8_t*>(c.col) + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+          t[j] = static_cast<uint8_t>((no_inc | ((v[j] & c.inc) != 0)) & ((v[j] & c.exc) == 0));
         }
         return word & PackBits(t);
       }
       case Check::kMask16: {
         const uint16_t* v = static_cast<const uint16_t*>(c.col) + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+          t[j] = static_cast<uint8_t>((no_inc | ((v[j] & c.inc) != 0)) & ((v[j] & c.exc) == 0));
         }
         return word & PackBits(t);
       }
       case Check::kMask32: {
         const uint32_t* v = static_cast<const uint32_t*>(c.col) + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+          t[j] = static_cast<uint8_t>((no_inc | ((v[j] & c.inc) != 0)) & ((v[j] & c.exc) == 0));
         }
         return word & PackBits(t);
       }
       case Check::kU32Range: {
         const uint32_t* v = static_cast<const uint32_t*>(c.col) + base;
         const int64_t lo = c.lo, hi = c.hi;
-        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] >= lo && v[j] <= hi);
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((v[j] >= lo) & (v[j] <= hi));
         return word & PackBits(t);
       }
       case Check::kPrice: {
         const int64_t* v = price_.data() + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>(v[j] != kUnknownPrice && v[j] >= c.lo && v[j] <= c.hi);
+          t[j] = static_cast<uint8_t>((v[j] != kUnknownPrice) & (v[j] >= c.lo) & (v[j] <= c.hi));
         }
         return word & PackBits(t);
       }
       case Check::kFloatRange: {
         const float* v = static_cast<const float*>(c.col) + base;
         const float lo = c.flo, hi = c.fhi;
-        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] >= lo && v[j] <= hi);
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((v[j] >= lo) & (v[j] <= hi));
         return word & PackBits(t);
       }
       case Check::kFlags: {
@@ -991,7 +994,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
       case Check::kLastPost: {
         const uint32_t* v = last_post_.data() + base;
         const int64_t lo = c.lo;
-        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] != 0 && v[j] >= lo);
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((v[j] != 0) & (v[j] >= lo));
         return word & PackBits(t);
       }
       case Check::kAudGender:
@@ -1013,22 +1016,22 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
               const bool present = v[j] != kAbsentShare;
               found[j] |= static_cast<uint8_t>(present);
               sum[j] = static_cast<uint16_t>(sum[j] + (present ? v[j] : 0));
-              any_ok[j] |= static_cast<uint8_t>(present && v[j] >= min_q);
+              any_ok[j] |= static_cast<uint8_t>(present & (v[j] >= min_q));
             }
           }
           if ((c.exc >> b) & 1) {
             for (int j = 0; j < 64; ++j) {
-              bad[j] |= static_cast<uint8_t>(v[j] != kAbsentShare && (max_zero || v[j] > max_q));
+              bad[j] |= static_cast<uint8_t>((v[j] != kAbsentShare) & (max_zero | (v[j] > max_q)));
             }
           }
         }
         if (c.has_inc) {
           if (c.sum) {
             for (int j = 0; j < 64; ++j) {
-              t[j] = static_cast<uint8_t>(!bad[j] && found[j] && sum[j] >= min_q);
+              t[j] = static_cast<uint8_t>((bad[j] == 0) & found[j] & (sum[j] >= min_q));
             }
           } else {
-            for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(!bad[j] && any_ok[j]);
+            for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((bad[j] == 0) & any_ok[j]);
           }
         } else {
           for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(!bad[j]);
@@ -1040,7 +1043,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
         const uint8_t* lut = c.lut.data();
         for (int j = 0; j < 64; ++j) {
           const uint8_t m = lut[v[j]];
-          t[j] = static_cast<uint8_t>((!c.has_inc || (m & 1)) && !(m & 2));
+          t[j] = static_cast<uint8_t>(((m & inc_need) == inc_need) & ((m & 2) == 0));
         }
         return word & PackBits(t);
       }
@@ -1049,7 +1052,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
         const uint8_t* lut = c.lut.data();
         for (int j = 0; j < 64; ++j) {
           const uint8_t m = lut[v[j][0]] | lut[v[j][1]] | lut[v[j][2]] | lut[v[j][3]];
-          t[j] = static_cast<uint8_t>((!c.has_inc || (m & 1)) && !(m & 2));
+          t[j] = static_cast<uint8_t>(((m & inc_need) == inc_need) & ((m & 2) == 0));
         }
         return word & PackBits(t);
       }
@@ -1067,7 +1070,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
         const int64_t year = c.inc, lo = c.lo, hi = c.hi;
         for (int j = 0; j < 64; ++j) {
           const int64_t age = year - by[j];
-          const uint8_t by_ok = static_cast<uint8_t>(age >= lo && age <= hi);
+          const uint8_t by_ok = static_cast<uint8_t>((age >= lo) & (age <= hi));
           t[j] = by[j] != 0 ? by_ok : band_ok[bands[j] & 7];
         }
         return word & PackBits(t);
@@ -1077,7 +1080,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
         const uint8_t* lut = c.lut.data();
         for (int j = 0; j < 64; ++j) {
           const uint8_t m = lut[v[j]];
-          t[j] = static_cast<uint8_t>((!c.has_inc || (m & 1)) && !(m & 2));
+          t[j] = static_cast<uint8_t>(((m & inc_need) == inc_need) & ((m & 2) == 0));
         }
         return word & PackBits(t);
       }
