@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics/http_get.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -52,7 +53,7 @@ class SearchSnapshotTest : public ::testing::Test {
     const char* dir = std::getenv("MR_BINARY_DIR");
     std::vector<std::string> args = {
         absl::StrCat("--grpc_address=", address_),
-        absl::StrCat("--metrics_address=127.0.0.1:", testing::FreePort()),
+        absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_ = testing::FreePort()),
         absl::StrCat("--data_dir=", data_.path()), absl::StrCat("--auth_tokens=", kToken, "=acme"),
         "--drain=0s"};
     if (snapshots) args.push_back(absl::StrCat("--index_snapshot_path=", SnapshotPath()));
@@ -115,7 +116,20 @@ class SearchSnapshotTest : public ::testing::Test {
     EXPECT_EQ(*code, 0) << p->ReadLog();
   }
 
+  // The value of an unlabelled metric line, or "" when absent.
+  std::string Metric(const std::string& name) {
+    auto r = metrics::HttpGet("127.0.0.1", metrics_port_, "/metrics");
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return "";
+    const std::string prefix = "\n" + name + " ";
+    const size_t at = r->body.find(prefix);
+    if (at == std::string::npos) return "";
+    const size_t start = at + prefix.size();
+    return r->body.substr(start, r->body.find('\n', start) - start);
+  }
+
   testing::TempDir data_;
+  int metrics_port_ = 0;
   std::string address_;
   std::unique_ptr<SearchService::Stub> stub_;
 };
@@ -142,6 +156,8 @@ TEST_F(SearchSnapshotTest, RestartLoadsTheSnapshotAndCatchesUpWithTheStore) {
   const std::string log = second->ReadLog();
   EXPECT_THAT(log, HasSubstr("index loaded from snapshot"));
   EXPECT_THAT(log, Not(HasSubstr("rebuilding the index")));
+  EXPECT_EQ(Metric("microreach_index_snapshot_loaded"), "1");
+  EXPECT_NE(Metric("microreach_index_snapshot_load_seconds"), "");
   EXPECT_THAT(Handles(), ::testing::ElementsAre("anna", "dora", "carla"));
   // Writes after a snapshot start behave as usual.
   Upsert({Profile("eve", 70'000)});
@@ -164,6 +180,9 @@ TEST_F(SearchSnapshotTest, RestartLoadsTheSnapshotAndCatchesUpWithTheStore) {
   ASSERT_NE(third, nullptr);
   EXPECT_THAT(third->ReadLog(), HasSubstr("rebuilding the index from the store"));
   EXPECT_THAT(third->ReadLog(), Not(HasSubstr("index loaded from snapshot")));
+  EXPECT_THAT(third->ReadLog(), HasSubstr("index.snap: "));  // the reason follows
+  EXPECT_EQ(Metric("microreach_index_snapshot_loaded"), "0");
+  EXPECT_EQ(Metric("microreach_index_snapshot_failures_total{op=\"load\"}"), "1");
   EXPECT_THAT(Handles(), ::testing::ElementsAre("anna", "eve", "dora", "carla"));
   Stop(third);
   // ... and shutdown writes a good one again.
