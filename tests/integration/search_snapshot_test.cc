@@ -50,7 +50,7 @@ class SearchSnapshotTest : public ::testing::Test {
   std::unique_ptr<testing::ServiceProcess> Start(bool snapshots) {
     const int port = testing::FreePort();
     address_ = absl::StrCat("127.0.0.1:", port);
-    const char* dir = std::getenv("MR_BINARY_DIR");
+    const char* dir = std::getenv("MR_BINARY_DIR");  // NOLINT(concurrency-mt-unsafe): read-only
     std::vector<std::string> args = {
         absl::StrCat("--grpc_address=", address_),
         absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_ = testing::FreePort()),

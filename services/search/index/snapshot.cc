@@ -146,7 +146,7 @@ class Hasher {
     return v;
   }
   void Stripe(const unsigned char* p) {
-    for (int i = 0; i < 4; ++i) v_[i] = Round(v_[i], Load64(p + 8 * i));
+    for (size_t i = 0; i < 4; ++i) v_[i] = Round(v_[i], Load64(p + 8 * i));
   }
   uint64_t v_[4];
   uint64_t total_;
@@ -154,8 +154,15 @@ class Hasher {
   size_t buf_len_;
 };
 
+// strerror() shares a static buffer between threads; the GNU strerror_r
+// returns a pointer to either `buffer` or a static immutable string.
+std::string ErrnoMessage(int error) {
+  char buffer[128];
+  return strerror_r(error, buffer, sizeof(buffer));
+}
+
 absl::Status ErrnoError(const std::string& what, const std::string& path) {
-  return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+  return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", ErrnoMessage(errno)));
 }
 
 // Buffered sequential writes with per-section length and checksum, patched
@@ -319,7 +326,7 @@ class FileReader {
       const ssize_t r = ::read(fd_, buf_.data() + got, kBuf - got);
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) {
-        Fail(absl::StrCat("read error: ", std::strerror(errno)));
+        Fail(absl::StrCat("read error: ", ErrnoMessage(errno)));
         return false;
       }
       if (r == 0) break;
@@ -335,7 +342,7 @@ class FileReader {
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0) {
         Fail(r == 0 ? std::string("file shrank while reading")
-                    : absl::StrCat("read error: ", std::strerror(errno)));
+                    : absl::StrCat("read error: ", ErrnoMessage(errno)));
         return false;
       }
       p += r;
@@ -840,12 +847,12 @@ class SnapshotCodec {
     bool ok = w.ok() && ::fsync(fd) == 0;
     ok = (::close(fd) == 0) && ok;
     if (!ok) {
-      const absl::Status s = ErrnoError("cannot write", tmp);
+      absl::Status s = ErrnoError("cannot write", tmp);
       ::unlink(tmp.c_str());
       return s;
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
-      const absl::Status s = ErrnoError("cannot rename to", path);
+      absl::Status s = ErrnoError("cannot rename to", path);
       ::unlink(tmp.c_str());
       return s;
     }

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -36,7 +37,7 @@ TEST(SnapshotTest, IndexLayoutIsCovered) {
 }
 
 std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
+  const char* dir = std::getenv("TEST_TMPDIR");  // NOLINT(concurrency-mt-unsafe): no setenv here
   return absl::StrCat(dir != nullptr ? dir : "/tmp", "/mr_snapshot_", getpid(), "_", name);
 }
 
@@ -80,7 +81,7 @@ SearchQuery RandomQuery(Rng& r, const std::vector<std::string>& ids) {
     c->mutable_platforms()->add_include(static_cast<cv1::Platform>(1 + r.Uniform(4)));
   if (r.Chance(0.3)) c->mutable_countries()->add_include(testing::CountryCode(r.Uniform(12)));
   if (r.Chance(0.2)) c->mutable_tiers()->add_include(static_cast<cv1::Tier>(1 + r.Uniform(5)));
-  if (r.Chance(0.2)) c->mutable_followers()->set_min(1000 * r.Uniform(100));
+  if (r.Chance(0.2)) c->mutable_followers()->set_min(int64_t{1000} * r.Uniform(100));
   if (r.Chance(0.2)) c->mutable_interests()->add_include(absl::StrCat("i", r.Uniform(12)));
   if (r.Chance(0.1)) c->mutable_cities()->add_include(absl::StrCat("city", r.Uniform(10)));
   if (r.Chance(0.1)) c->mutable_languages()->add_include(absl::StrCat("l", r.Uniform(7)));
@@ -321,7 +322,7 @@ class SnapshotRejectTest : public ::testing::Test {
   absl::Status LoadBytes(const std::string& bytes,
                          CreatorIndex::Options opts = CreatorIndex::Options()) {
     WriteAll(path_, bytes);
-    CreatorIndex fresh(opts);
+    CreatorIndex fresh(std::move(opts));
     absl::StatusOr<int64_t> v = fresh.LoadSnapshot(path_);
     if (v.ok()) {
       EXPECT_EQ(*v, 17);
