@@ -47,7 +47,8 @@ class SearchSnapshotTest : public ::testing::Test {
   std::string SnapshotPath() const { return data_.path() + "/index.snap"; }
 
   // A search process on the shared SQLite store, with or without snapshots.
-  std::unique_ptr<testing::ServiceProcess> Start(bool snapshots) {
+  std::unique_ptr<testing::ServiceProcess> Start(bool snapshots,
+                                                 const std::string& interval = "10m") {
     const int port = testing::FreePort();
     address_ = absl::StrCat("127.0.0.1:", port);
     const char* dir = std::getenv("MR_BINARY_DIR");  // NOLINT(concurrency-mt-unsafe): read-only
@@ -56,7 +57,10 @@ class SearchSnapshotTest : public ::testing::Test {
         absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_ = testing::FreePort()),
         absl::StrCat("--data_dir=", data_.path()), absl::StrCat("--auth_tokens=", kToken, "=acme"),
         "--drain=0s"};
-    if (snapshots) args.push_back(absl::StrCat("--index_snapshot_path=", SnapshotPath()));
+    if (snapshots) {
+      args.push_back(absl::StrCat("--index_snapshot_path=", SnapshotPath()));
+      args.push_back(absl::StrCat("--index_snapshot_interval=", interval));
+    }
     auto process = testing::ServiceProcess::Start(
         absl::StrCat(dir ? dir : ".", "/services/search/microreach-search"), args);
     EXPECT_TRUE(process.ok()) << process.status();
@@ -191,6 +195,21 @@ TEST_F(SearchSnapshotTest, RestartLoadsTheSnapshotAndCatchesUpWithTheStore) {
   EXPECT_THAT(fourth->ReadLog(), HasSubstr("index loaded from snapshot"));
   EXPECT_THAT(Handles(), ::testing::ElementsAre("anna", "eve", "dora", "carla"));
   Stop(fourth);
+}
+
+TEST_F(SearchSnapshotTest, ChangedIndexIsSavedInTheBackground) {
+  auto p = Start(true, "10s");
+  ASSERT_NE(p, nullptr);
+  Upsert({Profile("anna", 25'000)});
+  const absl::Time deadline = absl::Now() + absl::Seconds(25);
+  while (p->ReadLog().find("index snapshot written") == std::string::npos &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_THAT(p->ReadLog(), HasSubstr("index snapshot written"));
+  EXPECT_NE(Metric("microreach_index_snapshot_last_save_timestamp_seconds"), "0");
+  EXPECT_TRUE(std::ifstream(SnapshotPath()).good());
+  Stop(p);
 }
 
 }  // namespace
