@@ -82,17 +82,8 @@ void Catalog::InvalidateHot(absl::Span<const CatalogChange> changes) {
   hot_->Invalidate(ids);
 }
 
-void Catalog::Invalidate(absl::Span<const CatalogChange> changes) {
-  if (changes.empty()) return;
-  std::vector<std::string> ids;
-  ids.reserve(changes.size());
-  for (const CatalogChange& c : changes) ids.push_back(c.creator_id);
-  // After the Redis delete, fence out LRU fills that read Redis between the
-  // apply (which already invalidated the LRU) and this delete.
-  absl::Cleanup fence = [&] {
-    if (hot_ != nullptr) hot_->Invalidate(ids);
-  };
-  if (cache_ == nullptr) return;
+void Catalog::InvalidateRedis(absl::Span<const std::string> ids) {
+  if (cache_ == nullptr || ids.empty()) return;
   // The store already has the change; a failed delete only leaves a stale
   // copy for at most the cache TTL, and is counted by the cache.
   if (absl::Status s = cache_->InvalidateMany(ids); !s.ok()) {
@@ -172,6 +163,16 @@ absl::StatusOr<UpsertSummary> Catalog::Commit(absl::Span<Creator* const> creator
 absl::Status Catalog::ApplyCommitted(absl::Span<const CatalogChange> changes) {
   if (changes.empty()) return absl::OkStatus();
   absl::Cleanup done = [this] { own_commits_in_flight_.fetch_sub(1); };
+  std::vector<std::string> ids;
+  ids.reserve(changes.size());
+  for (const CatalogChange& c : changes) ids.push_back(c.creator_id);
+  // From before the apply until the Redis keys are gone, the LRU neither
+  // holds these ids nor keeps a value loaded meanwhile (it may be Redis's old
+  // copy).
+  if (hot_ != nullptr) hot_->BeginInvalidate(ids);
+  absl::Cleanup end = [&] {
+    if (hot_ != nullptr) hot_->EndInvalidate(ids);
+  };
   {
     absl::MutexLock lock(&apply_mu_);
     // Our own commit is contiguous; anything between the applied version and
@@ -189,12 +190,11 @@ absl::Status Catalog::ApplyCommitted(absl::Span<const CatalogChange> changes) {
       const absl::Span<const CatalogChange> rest =
           changes.subspan(static_cast<size_t>(first - changes.begin()));
       listener_.ApplyBatch(rest);
-      InvalidateHot(rest);
       applied_version_.store(rest.back().version);
       last_update_us_.store(absl::ToUnixMicros(clock_()));
     }
   }
-  Invalidate(changes);
+  InvalidateRedis(ids);
   return absl::OkStatus();
 }
 
@@ -203,6 +203,11 @@ absl::StatusOr<bool> Catalog::Delete(const std::string& creator_id) {
   if (!change.ok()) return change.status();
   if (!change->has_value()) return false;
   std::vector<CatalogChange> changes{**change};
+  const std::vector<std::string> ids = {creator_id};
+  if (hot_ != nullptr) hot_->BeginInvalidate(ids);
+  absl::Cleanup end = [&] {
+    if (hot_ != nullptr) hot_->EndInvalidate(ids);
+  };
   {
     absl::MutexLock lock(&apply_mu_);
     if (changes.front().version != applied_version_.load() + 1) {
@@ -210,11 +215,10 @@ absl::StatusOr<bool> Catalog::Delete(const std::string& creator_id) {
     }
     if (changes.front().version > applied_version_.load()) {
       listener_.ApplyBatch(changes);
-      InvalidateHot(changes);
       applied_version_.store(changes.front().version);
     }
   }
-  Invalidate(changes);
+  InvalidateRedis(ids);
   return true;
 }
 

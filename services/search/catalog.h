@@ -110,8 +110,10 @@ class Catalog {
  private:
   // Applies store changes after applied_version_. Requires apply_mu_.
   absl::Status CatchUpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
-  void Invalidate(absl::Span<const CatalogChange> changes);
-  // Drops the changed ids from the in-process LRU.
+  // Deletes the Redis keys of `ids` (after their commit and apply).
+  void InvalidateRedis(absl::Span<const std::string> ids);
+  // Drops changes read from the feed from the in-process LRU (their writer
+  // deletes the Redis keys).
   void InvalidateHot(absl::Span<const CatalogChange> changes);
 
   CreatorStore& store_;

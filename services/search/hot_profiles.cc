@@ -83,8 +83,9 @@ void HotProfiles::Insert(absl::string_view id, Bytes bytes, uint64_t ticket) {
   if (cost > shard_capacity_) return;
   Shard& shard = ShardOf(id);
   absl::MutexLock lock(&shard.mu);
-  // Invalidated since the load began: the value may predate the change.
-  if (shard.epoch != ticket) return;
+  // Invalidated since the load began, or a writer has not deleted its Redis
+  // keys yet: the value may predate the change.
+  if (shard.epoch != ticket || shard.writers > 0) return;
   if (auto it = shard.index.find(id); it != shard.index.end()) EraseLocked(shard, it->second);
   while (!shard.lru.empty() && shard.bytes + cost > shard_capacity_) {
     auto oldest = std::prev(shard.lru.end());
@@ -106,6 +107,30 @@ void HotProfiles::Invalidate(absl::Span<const std::string> ids) {
     Shard& shard = ShardOf(id);
     absl::MutexLock lock(&shard.mu);
     ++shard.epoch;
+    if (auto it = shard.index.find(absl::string_view(id)); it != shard.index.end()) {
+      EraseLocked(shard, it->second);
+    }
+  }
+}
+
+void HotProfiles::BeginInvalidate(absl::Span<const std::string> ids) {
+  for (const std::string& id : ids) {
+    Shard& shard = ShardOf(id);
+    absl::MutexLock lock(&shard.mu);
+    ++shard.epoch;
+    ++shard.writers;
+    if (auto it = shard.index.find(absl::string_view(id)); it != shard.index.end()) {
+      EraseLocked(shard, it->second);
+    }
+  }
+}
+
+void HotProfiles::EndInvalidate(absl::Span<const std::string> ids) {
+  for (const std::string& id : ids) {
+    Shard& shard = ShardOf(id);
+    absl::MutexLock lock(&shard.mu);
+    ++shard.epoch;
+    --shard.writers;
     if (auto it = shard.index.find(absl::string_view(id)); it != shard.index.end()) {
       EraseLocked(shard, it->second);
     }

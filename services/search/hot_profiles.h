@@ -69,6 +69,11 @@ class HotProfiles {
   void Insert(absl::string_view id, Bytes bytes, uint64_t ticket);
   // Drops the entries of `ids` and fences out loads that started before.
   void Invalidate(absl::Span<const std::string> ids);
+  // For a writer whose Redis delete is still to come: like Invalidate, and
+  // until the matching EndInvalidate(ids) (same ids) no value is kept in the
+  // shards of `ids`, since a load meanwhile may return Redis's old copy.
+  void BeginInvalidate(absl::Span<const std::string> ids);
+  void EndInvalidate(absl::Span<const std::string> ids);
 
   size_t bytes() const;
   size_t size() const;
@@ -88,6 +93,7 @@ class HotProfiles {
   struct Shard {
     mutable absl::Mutex mu;
     uint64_t epoch ABSL_GUARDED_BY(mu) = 0;
+    int writers ABSL_GUARDED_BY(mu) = 0;  // BeginInvalidate without End
     size_t bytes ABSL_GUARDED_BY(mu) = 0;
     // Newest first; evicts from the back, giving entries hit since they
     // were last moved a second chance (CLOCK), which approximates LRU.

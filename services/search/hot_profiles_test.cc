@@ -57,6 +57,25 @@ TEST(HotProfilesTest, InvalidationDropsTheEntryAndFencesOutEarlierLoads) {
   EXPECT_EQ(*lru.Get("a"), "v2");
 }
 
+TEST(HotProfilesTest, NothingIsKeptBetweenAWritersBeginAndEnd) {
+  HotProfiles lru(1 << 20, absl::Minutes(1), nullptr);
+  lru.Insert("a", Value("v1"), lru.Ticket("a"));
+  lru.BeginInvalidate({"a"});
+  EXPECT_EQ(lru.Get("a"), nullptr);
+  // A load that starts after the apply may still read Redis's old copy
+  // (the writer has not deleted it yet): not kept, even with a fresh ticket.
+  lru.Insert("a", Value("v1"), lru.Ticket("a"));
+  EXPECT_EQ(lru.Get("a"), nullptr);
+  const uint64_t before_end = lru.Ticket("a");
+  lru.EndInvalidate({"a"});
+  lru.Insert("a", Value("v1"), before_end);
+  EXPECT_EQ(lru.Get("a"), nullptr);
+  // After the writer is done, loads are kept again.
+  lru.Insert("a", Value("v2"), lru.Ticket("a"));
+  ASSERT_NE(lru.Get("a"), nullptr);
+  EXPECT_EQ(*lru.Get("a"), "v2");
+}
+
 TEST(HotProfilesTest, StaysWithinItsBoundByEvictingTheLeastRecentlyUsed) {
   // 32 shards of 1 KiB: each holds a few 200-byte values.
   HotProfiles lru(32 << 10, absl::Minutes(1), nullptr);
