@@ -463,6 +463,10 @@ int Main() {
       static_cast<double>(rss0) / 1e6, static_cast<double>(rss1) / 1e6,
       static_cast<double>(rss1 - rss0) / static_cast<double>(n), static_cast<double>(mem) / 1e6,
       static_cast<double>(mem) / static_cast<double>(n));
+  for (const auto& [part, bytes] : index.MemoryByPart()) {
+    std::printf("index:   %-32s %7.1f bytes/creator\n", part.c_str(),
+                static_cast<double>(bytes) / static_cast<double>(n));
+  }
   std::fflush(stdout);
 
   // 2. PostgreSQL.

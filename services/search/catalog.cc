@@ -26,6 +26,22 @@ absl::Status Catalog::Load() {
   return CatchUpLocked();
 }
 
+absl::Status Catalog::LoadFrom(int64_t version) {
+  absl::MutexLock lock(&apply_mu_);
+  applied_version_.store(version);
+  // The catalog's last update time as of the snapshot: the record at its
+  // version (or the first one after it, which the catch-up applies anyway).
+  if (version > 0) {
+    auto last = store_.ChangesSince(version - 1, 1);
+    if (!last.ok()) return last.status();
+    if (!last->empty() && !last->front().deleted) {
+      last_update_us_.store(absl::ToUnixMicros(
+          absl::FromUnixSeconds(last->front().profile().update_time().seconds())));
+    }
+  }
+  return CatchUpLocked();
+}
+
 absl::Status Catalog::CatchUp() {
   // Our own committed batches are about to be applied from memory, and
   // ApplyCommitted reads any other process's changes before them: reading

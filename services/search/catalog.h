@@ -60,6 +60,11 @@ class Catalog {
 
   // Replays the whole store into the listener (start-up).
   absl::Status Load();
+  // Start-up when the listener already holds every change up to `version`
+  // (an index snapshot): applies only the changes after it.
+  absl::Status LoadFrom(int64_t version);
+  // The store's latest version (0 when empty).
+  absl::StatusOr<int64_t> StoreVersion() { return store_.LatestVersion(); }
 
   // Validates, normalises and writes `creators` (positions start at
   // `first_position`), applies the changes to the listener in version order

@@ -85,6 +85,22 @@ TEST_F(CatalogTest, BadRecordsAreReportedByPositionAndTheRestLand) {
   EXPECT_THAT(listener_.versions, ElementsAre(1, 2));
 }
 
+TEST_F(CatalogTest, LoadFromAppliesOnlyTheChangesAfterTheSnapshotVersion) {
+  ASSERT_TRUE(catalog_->Upsert({Profile("a", 10), Profile("b", 20)}, 0, false).ok());
+  ASSERT_TRUE(catalog_->Upsert({Profile("c", 30)}, 0, false).ok());
+  ASSERT_TRUE(catalog_->Delete("tiktok:a").ok());
+  // A process whose index came from a snapshot at version 2 (a and b).
+  auto store = OpenStore();
+  RecordingListener listener;
+  Catalog restarted(*store, nullptr, listener, TierPolicy());
+  ASSERT_EQ(*restarted.StoreVersion(), 4);
+  ASSERT_TRUE(restarted.LoadFrom(2).ok());
+  EXPECT_THAT(listener.ids, ElementsAre("tiktok:c", "-tiktok:a"));
+  EXPECT_THAT(listener.versions, ElementsAre(3, 4));
+  EXPECT_EQ(restarted.applied_version(), 4);
+  EXPECT_GT(restarted.last_update_time(), absl::UnixEpoch());
+}
+
 TEST_F(CatalogTest, ValidateOnlyWritesNothing) {
   auto summary = catalog_->Upsert({Profile("a", 10)}, 0, true);
   ASSERT_TRUE(summary.ok());

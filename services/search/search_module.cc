@@ -2,6 +2,7 @@
 // workspace marks, the replica poller, and the gRPC adapter.
 #include "services/search/search_module.h"
 
+#include <atomic>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -13,6 +14,7 @@
 #include "common/redis/redis_pool.h"
 #include "services/search/catalog.h"
 #include "services/search/index/creator_index.h"
+#include "services/search/index_snapshots.h"
 #include "services/search/search_service.h"
 #include "services/search/workspace_marks.h"
 
@@ -28,6 +30,13 @@ ABSL_FLAG(int, local_profile_cache_mb, 256,
 ABSL_FLAG(std::string, tier_bounds, "",
           "per-platform tier bounds: platform=micro:macro:country:global[,...]; default "
           "10000:100000:1000000:10000000 for all");
+
+ABSL_FLAG(std::string, index_snapshot_path, "",
+          "file the search index is saved to (periodically and on shutdown) and loaded from "
+          "at start-up, the catalog then catching up from the store; empty turns snapshots off");
+ABSL_FLAG(absl::Duration, index_snapshot_interval, absl::Minutes(10),
+          "how often the index snapshot is rewritten in the background when the catalog "
+          "changed (0 = only on shutdown)");
 
 namespace microreach::search {
 namespace {
@@ -82,7 +91,16 @@ class SearchModule final : public server::ServiceModule {
       return absl::InvalidArgumentError(
           absl::StrCat("--local_profile_cache_mb: must be between 0 and 65536, got ", local_mb));
     }
+    const absl::Duration snapshot_interval = absl::GetFlag(FLAGS_index_snapshot_interval);
+    if (snapshot_interval < absl::ZeroDuration() ||
+        (snapshot_interval > absl::ZeroDuration() && snapshot_interval < absl::Seconds(10))) {
+      return absl::InvalidArgumentError("--index_snapshot_interval: must be 0 or at least 10s");
+    }
     auto module = std::unique_ptr<SearchModule>(new SearchModule(*tiers, poll));
+    module->snapshots_ = std::make_unique<IndexSnapshots>(
+        module->index_,
+        IndexSnapshots::Options{absl::GetFlag(FLAGS_index_snapshot_path), snapshot_interval},
+        &context.registry);
     store::DatabaseOptions db_options;
     db_options.store_name = "search";
     db_options.metrics_registry = &context.registry;
@@ -136,23 +154,42 @@ class SearchModule final : public server::ServiceModule {
 
   absl::Status Prepare() override {
     const absl::Time start = absl::Now();
-    if (absl::Status s = catalog_->Load(); !s.ok()) return s;
+    bool from_snapshot = false;
+    if (snapshots_->enabled()) {
+      absl::StatusOr<int64_t> store_version = catalog_->StoreVersion();
+      if (!store_version.ok()) return store_version.status();
+      if (absl::StatusOr<int64_t> v = snapshots_->Load(*store_version); v.ok()) {
+        if (absl::Status s = catalog_->LoadFrom(*v); !s.ok()) return s;
+        from_snapshot = true;
+      }
+    }
+    if (!from_snapshot) {
+      if (absl::Status s = catalog_->Load(); !s.ok()) return s;
+    }
     const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
     log::Info("catalog loaded", {{"creators", absl::StrCat(index_.size())},
                                  {"version", absl::StrCat(catalog_->applied_version())},
                                  {"seconds", absl::StrCat(seconds)},
+                                 {"from_snapshot", from_snapshot ? "true" : "false"},
                                  {"index_bytes", absl::StrCat(index_.MemoryBytes())}});
     if (absl::Status s = exclusions_->Load(); !s.ok()) return s;
     log::Info("workspace marks loaded",
               {{"marks", absl::StrCat(exclusions_->marks().size())},
                {"version", absl::StrCat(exclusions_->applied_version())}});
     poller_ = std::thread([this] { PollLoop(); });
+    snapshots_->StartPeriodic([this] { return catalog_->applied_version(); });
+    prepared_ = true;
     return absl::OkStatus();
   }
 
   void Shutdown() override {
     if (!stop_.HasBeenNotified()) stop_.Notify();
     if (poller_.joinable()) poller_.join();
+    if (snapshots_ != nullptr) {
+      snapshots_->StopPeriodic();
+      // Calls have drained and the poller is stopped: the index is final.
+      if (prepared_) (void)snapshots_->Save(catalog_->applied_version());
+    }
   }
 
   ~SearchModule() override { Shutdown(); }
@@ -184,6 +221,9 @@ class SearchModule final : public server::ServiceModule {
   std::unique_ptr<WorkspaceMarkStore> mark_store_;
   std::unique_ptr<WorkspaceExclusions> exclusions_;
   std::unique_ptr<SearchServiceImpl> service_;
+  std::unique_ptr<IndexSnapshots> snapshots_;
+  // Prepare finished: the index is complete and may be saved.
+  std::atomic<bool> prepared_{false};
   absl::Notification stop_;
   std::thread poller_;
 };

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/search/index/term_index.h"
 #include "services/search/index/text.h"
 
 namespace microreach::search {
@@ -183,26 +185,7 @@ size_t IdTable::MemoryBytes() const {
 // ---------------------------------------------------------------------------
 // Term index: a vocabulary with a posting per value.
 
-class CreatorIndex::TermIndex {
- public:
-  explicit TermIndex(bool keep_names) : vocab(keep_names), postings(1) {}
-  uint32_t Intern(absl::string_view s) {
-    const uint32_t id = vocab.Intern(s);
-    if (id >= postings.size()) postings.resize(std::max<size_t>(id + 1, postings.size() * 5 / 4));
-    return id;
-  }
-  const Posting* Find(absl::string_view s) const {
-    const uint32_t id = vocab.Find(s);
-    return id == 0 ? nullptr : &postings[id];
-  }
-  size_t MemoryBytes() const {
-    size_t b = vocab.MemoryBytes() + postings.capacity() * sizeof(Posting);
-    for (const Posting& p : postings) b += p.MemoryBytes();
-    return b;
-  }
-  Vocabulary vocab;
-  std::vector<Posting> postings;
-};
+// (services/search/index/term_index.h)
 
 // ---------------------------------------------------------------------------
 // Compiled query
@@ -247,6 +230,9 @@ struct Check {
   bool has_exc = false;
   bool sum = false;
   bool max_zero = false;
+  // The include part is exactly the union of a generator's postings, so a
+  // broad search (which ANDs every generator) need not check it again.
+  bool implied = false;
   uint8_t min_q = 0;
   uint8_t max_q = 0;
   // Value id -> bit 1 include, bit 2 exclude.
@@ -261,10 +247,51 @@ Check MakeCheck(Check::Kind kind) {
   return c;
 }
 
+// Relative cost of a check per doc: vectorised byte columns first, wider
+// columns next, lookups and audience blocks (a cache miss each) late,
+// lookalike cosines last. Checks run in this order so the expensive ones
+// see only the candidates the cheap ones let through.
+int CostRank(Check::Kind k) {
+  switch (k) {
+    case Check::kU8Set:
+    case Check::kMask8:
+    case Check::kFlags:
+      return 0;
+    case Check::kMask16:
+    case Check::kMask32:
+    case Check::kU32Range:
+    case Check::kFloatRange:
+    case Check::kLastPost:
+    case Check::kCountry:
+      return 1;
+    case Check::kPrice:
+    case Check::kAge:
+    case Check::kHasSponsored:
+    case Check::kCity:
+    case Check::kLanguage:
+      return 2;
+    case Check::kAudGender:
+    case Check::kAudAge:
+      return 3;
+    case Check::kAudCountry:
+    case Check::kAudCity:
+    case Check::kAudLanguage:
+    case Check::kAudInterest:
+    case Check::kAudBrand:
+      return 4;
+    case Check::kLookalikeContent:
+    case Check::kLookalikeAudience:
+      return 5;
+  }
+  return 5;
+}
+
 }  // namespace
 
 struct CreatorIndex::Compiled {
   bool empty = false;
+  // One-id postings of single-doc text terms the query names.
+  std::deque<Posting> owned;
   std::vector<Check> checks;
   // Posting-only filters (interests, hashtags, mentions, brands, keywords,
   // query words): OR over alternatives of AND over units of OR over postings.
@@ -342,6 +369,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.col = col.data();
     c.inc = set.include_size() > 0 ? (inc | 0x80000000u) : 0;  // keep non-zero
     c.exc = exc;
+    c.implied = set.include_size() > 0;
     out->checks.push_back(std::move(c));
     if (set.include_size() > 0) {
       Compiled::Generator g;
@@ -364,6 +392,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.inc = inc;
     c.has_inc = set.include_size() > 0;
     c.exc = exc;
+    c.implied = c.has_inc && postings != nullptr;
     out->checks.push_back(std::move(c));
     if (set.include_size() > 0 && postings != nullptr) {
       Compiled::Generator g;
@@ -397,8 +426,12 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     }
     for (const std::string& v : set.exclude()) {
       const uint32_t id = ti.vocab.Find(upper ? NormalizeUpper(v) : NormalizeLower(v));
-      if (id != 0) c.lut[id] |= 2;
+      if (id != 0) {
+        c.lut[id] |= 2;
+        c.has_exc = true;
+      }
     }
+    c.implied = c.has_inc;
     out->checks.push_back(std::move(c));
     if (set.include_size() > 0) out->generators.push_back(std::move(g));
   };
@@ -438,18 +471,18 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     }
     out->constraints.push_back(std::move(con));
   };
-  auto single = [](const auto& ti, bool tag) {
-    return [&ti, tag](const std::string& v, Compiled::Alt* alt) {
-      const Posting* p = ti.Find(tag ? NormalizeTag(v) : NormalizeLower(v));
+  auto single = [out](const auto& ti, bool tag) {
+    return [&ti, tag, out](const std::string& v, Compiled::Alt* alt) {
+      const Posting* p = ti.Find(tag ? NormalizeTag(v) : NormalizeLower(v), &out->owned);
       if (p == nullptr) return false;
       alt->units.push_back({{p}, p->size()});
       return true;
     };
   };
-  auto phrase = [](const TextPostings& ti) {
-    return [&ti](const std::string& v, Compiled::Alt* alt) {
+  auto phrase = [out](const TextPostings& ti) {
+    return [&ti, out](const std::string& v, Compiled::Alt* alt) {
       for (const std::string& w : Words(v)) {
-        const Posting* p = ti.Find(w);
+        const Posting* p = ti.Find(w, &out->owned);
         if (p == nullptr) return false;
         alt->units.push_back({{p}, p->size()});
       }
@@ -562,6 +595,30 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.min_q = QuantizeShare(a.min_share());
     c.max_q = QuantizeShare(a.max_excluded_share());
     c.max_zero = a.max_excluded_share() == 0;
+    // Audience countries have postings by share bucket: the buckets that can
+    // hold a share reaching the minimum (for SUM over n values, one of them
+    // reaches min / n) give a superset of the matches.
+    if (kind == Check::kAudCountry && c.has_inc) {
+      std::vector<uint32_t> inc_ids;
+      for (uint32_t id = 1; id < c.lut.size(); ++id) {
+        if (c.lut[id] & 1) inc_ids.push_back(id);
+      }
+      const int n = static_cast<int>(inc_ids.size());
+      const int t = c.sum && n > 1 ? (c.min_q + n - 1) / n : c.min_q;
+      if (n > 0 && t >= kAudShareBuckets[0]) {
+        Compiled::Generator g;
+        for (uint32_t id : inc_ids) {
+          if (id >= aud_country_postings_.size()) continue;
+          for (size_t b = 0; b < kAudShareBuckets.size(); ++b) {
+            if (b + 1 < kAudShareBuckets.size() && kAudShareBuckets[b + 1] <= t) continue;
+            const Posting& p = aud_country_postings_[id][b];
+            g.postings.push_back(&p);
+            g.estimate += p.size();
+          }
+        }
+        out->generators.push_back(std::move(g));
+      }
+    }
     out->checks.push_back(std::move(c));
   };
   auto add_aud_enum = [&](Check::Kind kind, const auto& a, int n) {
@@ -638,6 +695,9 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
   std::sort(excluded.begin(), excluded.end());
   excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
   out->excluded = std::move(excluded);
+  std::stable_sort(out->checks.begin(), out->checks.end(), [](const Check& a, const Check& b) {
+    return CostRank(a.kind) < CostRank(b.kind);
+  });
   return absl::OkStatus();
 }
 
@@ -739,16 +799,18 @@ bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
       case Check::kAudLanguage:
       case Check::kAudInterest:
       case Check::kAudBrand: {
-        const AudienceBlock& a = audience_[d];
+        const AudRest& a = aud_rest_[d];
         int n = 0;
         const uint8_t* shares = nullptr;
         uint32_t ids[kAudCountries];
         switch (c.kind) {
-          case Check::kAudCountry:
+          case Check::kAudCountry: {
+            const AudCountries& ac = aud_country_[d];
             n = kAudCountries;
-            for (int j = 0; j < n; ++j) ids[j] = a.country[j];
-            shares = a.country_share;
+            for (int j = 0; j < n; ++j) ids[j] = ac.id[j];
+            shares = ac.share;
             break;
+          }
           case Check::kAudCity:
             n = kAudCities;
             for (int j = 0; j < n; ++j) ids[j] = a.city[j];
@@ -791,12 +853,13 @@ bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
       }
       case Check::kAudGender:
       case Check::kAudAge: {
-        const AudienceBlock& a = audience_[d];
-        const uint8_t* s = c.kind == Check::kAudGender ? a.gender : a.age;
+        const size_t first = c.kind == Check::kAudGender ? 0 : 3;
         const int n = c.kind == Check::kAudGender ? 3 : 6;
         bool found = false;
         bool any_ok = false;
         int sum = 0;
+        uint8_t s[6];
+        for (int j = 0; j < n; ++j) s[j] = aud_demo_[first + static_cast<size_t>(j)][d];
         for (int j = 0; j < n; ++j) {
           if (s[j] == kAbsentShare) continue;
           if ((c.inc >> j) & 1) {
@@ -835,6 +898,17 @@ bool CreatorIndex::PassesCheck(const Compiled& cq, size_t i, uint32_t d) const {
 
 namespace {
 
+// Bits set, without a popcount instruction (the baseline x86-64 build has
+// none and would call libgcc).
+inline int Bits(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
+}
+// Words with fewer candidates are checked doc by doc.
+constexpr int kVectorMin = 4;
+
 // Packs 64 0/1 bytes into a word (byte i -> bit i): the multiply gathers the
 // low bit of each of 8 bytes into the top byte without carries.
 __attribute__((always_inline)) inline uint64_t PackBits(const uint8_t* t) {
@@ -859,8 +933,11 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
   // Simple column predicates over a whole 64-doc block: a branch-free loop
   // the compiler vectorises, then one AND. Sparse blocks and the complex
   // checks (audience, lookalike) go doc by doc.
-  if (base + 64 <= docs_ && __builtin_popcountll(word) >= 8) {
+  if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
     alignas(64) uint8_t t[64];
+    // Branch-free forms of "no include list, or in it".
+    const uint8_t inc_need = c.has_inc ? 1 : 0;
+    const bool no_inc = !c.has_inc;
     switch (c.kind) {
       case Check::kU8Set: {
         const uint8_t* v = static_cast<const uint8_t*>(c.col) + base;
@@ -872,41 +949,41 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
       case Check::kMask8: {
         const uint8_t* v = static_cast<const uint8_t*>(c.col) + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+          t[j] = static_cast<uint8_t>((no_inc | ((v[j] & c.inc) != 0)) & ((v[j] & c.exc) == 0));
         }
         return word & PackBits(t);
       }
       case Check::kMask16: {
         const uint16_t* v = static_cast<const uint16_t*>(c.col) + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+          t[j] = static_cast<uint8_t>((no_inc | ((v[j] & c.inc) != 0)) & ((v[j] & c.exc) == 0));
         }
         return word & PackBits(t);
       }
       case Check::kMask32: {
         const uint32_t* v = static_cast<const uint32_t*>(c.col) + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>((!c.has_inc || (v[j] & c.inc) != 0) && (v[j] & c.exc) == 0);
+          t[j] = static_cast<uint8_t>((no_inc | ((v[j] & c.inc) != 0)) & ((v[j] & c.exc) == 0));
         }
         return word & PackBits(t);
       }
       case Check::kU32Range: {
         const uint32_t* v = static_cast<const uint32_t*>(c.col) + base;
         const int64_t lo = c.lo, hi = c.hi;
-        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] >= lo && v[j] <= hi);
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((v[j] >= lo) & (v[j] <= hi));
         return word & PackBits(t);
       }
       case Check::kPrice: {
         const int64_t* v = price_.data() + base;
         for (int j = 0; j < 64; ++j) {
-          t[j] = static_cast<uint8_t>(v[j] != kUnknownPrice && v[j] >= c.lo && v[j] <= c.hi);
+          t[j] = static_cast<uint8_t>((v[j] != kUnknownPrice) & (v[j] >= c.lo) & (v[j] <= c.hi));
         }
         return word & PackBits(t);
       }
       case Check::kFloatRange: {
         const float* v = static_cast<const float*>(c.col) + base;
         const float lo = c.flo, hi = c.fhi;
-        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] >= lo && v[j] <= hi);
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((v[j] >= lo) & (v[j] <= hi));
         return word & PackBits(t);
       }
       case Check::kFlags: {
@@ -917,7 +994,85 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
       case Check::kLastPost: {
         const uint32_t* v = last_post_.data() + base;
         const int64_t lo = c.lo;
-        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(v[j] != 0 && v[j] >= lo);
+        for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((v[j] != 0) & (v[j] >= lo));
+        return word & PackBits(t);
+      }
+      case Check::kAudGender:
+      case Check::kAudAge: {
+        // found / sum / any-at-least-min over the included bands, veto by
+        // the excluded ones, one byte column per band.
+        const size_t first = c.kind == Check::kAudGender ? 0 : 3;
+        const int n = c.kind == Check::kAudGender ? 3 : 6;
+        alignas(64) uint8_t found[64] = {};
+        alignas(64) uint8_t any_ok[64] = {};
+        alignas(64) uint8_t bad[64] = {};
+        alignas(64) uint16_t sum[64] = {};
+        const uint8_t min_q = c.min_q, max_q = c.max_q;
+        const bool max_zero = c.max_zero;
+        for (int b = 0; b < n; ++b) {
+          const uint8_t* v = aud_demo_[first + static_cast<size_t>(b)].data() + base;
+          if ((c.inc >> b) & 1) {
+            for (int j = 0; j < 64; ++j) {
+              const bool present = v[j] != kAbsentShare;
+              found[j] |= static_cast<uint8_t>(present);
+              sum[j] = static_cast<uint16_t>(sum[j] + (present ? v[j] : 0));
+              any_ok[j] |= static_cast<uint8_t>(present & (v[j] >= min_q));
+            }
+          }
+          if ((c.exc >> b) & 1) {
+            for (int j = 0; j < 64; ++j) {
+              bad[j] |= static_cast<uint8_t>((v[j] != kAbsentShare) & (max_zero | (v[j] > max_q)));
+            }
+          }
+        }
+        if (c.has_inc) {
+          if (c.sum) {
+            for (int j = 0; j < 64; ++j) {
+              t[j] = static_cast<uint8_t>((bad[j] == 0) & found[j] & (sum[j] >= min_q));
+            }
+          } else {
+            for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>((bad[j] == 0) & any_ok[j]);
+          }
+        } else {
+          for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(!bad[j]);
+        }
+        return word & PackBits(t);
+      }
+      case Check::kCity: {
+        const uint32_t* v = city_.data() + base;
+        const uint8_t* lut = c.lut.data();
+        for (int j = 0; j < 64; ++j) {
+          const uint8_t m = lut[v[j]];
+          t[j] = static_cast<uint8_t>(((m & inc_need) == inc_need) & ((m & 2) == 0));
+        }
+        return word & PackBits(t);
+      }
+      case Check::kLanguage: {
+        const std::array<uint16_t, kCreatorLanguages>* v = languages_.data() + base;
+        const uint8_t* lut = c.lut.data();
+        for (int j = 0; j < 64; ++j) {
+          const uint8_t m = lut[v[j][0]] | lut[v[j][1]] | lut[v[j][2]] | lut[v[j][3]];
+          t[j] = static_cast<uint8_t>(((m & inc_need) == inc_need) & ((m & 2) == 0));
+        }
+        return word & PackBits(t);
+      }
+      case Check::kAge: {
+        // Birth year when known, else whether the age band overlaps.
+        static constexpr int64_t kLo[7] = {0, 13, 18, 25, 35, 45, 65};
+        static constexpr int64_t kHi[7] = {
+            0, 17, 24, 34, 44, 64, std::numeric_limits<int64_t>::max()};
+        uint8_t band_ok[8] = {};
+        for (int band = 1; band < 7; ++band) {
+          band_ok[band] = static_cast<uint8_t>(kLo[band] <= c.hi && kHi[band] >= c.lo);
+        }
+        const uint16_t* by = birth_year_.data() + base;
+        const uint8_t* bands = age_band_.data() + base;
+        const int64_t year = c.inc, lo = c.lo, hi = c.hi;
+        for (int j = 0; j < 64; ++j) {
+          const int64_t age = year - by[j];
+          const uint8_t by_ok = static_cast<uint8_t>((age >= lo) & (age <= hi));
+          t[j] = by[j] != 0 ? by_ok : band_ok[bands[j] & 7];
+        }
         return word & PackBits(t);
       }
       case Check::kCountry: {
@@ -925,7 +1080,7 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
         const uint8_t* lut = c.lut.data();
         for (int j = 0; j < 64; ++j) {
           const uint8_t m = lut[v[j]];
-          t[j] = static_cast<uint8_t>((!c.has_inc || (m & 1)) && !(m & 2));
+          t[j] = static_cast<uint8_t>(((m & inc_need) == inc_need) & ((m & 2) == 0));
         }
         return word & PackBits(t);
       }
@@ -941,6 +1096,170 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
     if (PassesCheck(cq, i, base + static_cast<uint32_t>(j))) out |= uint64_t{1} << j;
   }
   return out;
+}
+
+// One check at a time over the whole candidate set, cheapest per removed
+// candidate first. While candidates are dense, words with 4+ candidates are
+// tested branch-free over the word (CheckWord) and the docs of sparser words
+// are gathered per 256 words and checked in one loop (CheckDocs). Once fewer
+// than 4 candidates per word remain on average, the rest run on the list of
+// candidate docs, compacted after each check, without visiting empty words.
+void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_words) const {
+  if (c.checks.empty()) return;
+  constexpr size_t kBlockWords = 256;
+  std::vector<uint32_t> list;
+  size_t i = 0;
+  uint64_t cands = BitsCount(bits, n_words);
+  while (i < c.checks.size() && cands >= n_words * kVectorMin) {
+    uint32_t sparse[kBlockWords * kVectorMin];
+    uint8_t pass[kBlockWords * kVectorMin];
+    for (size_t b = 0; b < n_words; b += kBlockWords) {
+      const size_t e = std::min(n_words, b + kBlockWords);
+      size_t n_sparse = 0;
+      for (size_t w = b; w < e; ++w) {
+        uint64_t word = bits[w];
+        if (word == 0) continue;
+        const uint32_t base = static_cast<uint32_t>(w * 64);
+        if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
+          bits[w] = CheckWord(c, i, base, word);
+          continue;
+        }
+        for (; word != 0; word &= word - 1) {
+          sparse[n_sparse++] = base + static_cast<uint32_t>(__builtin_ctzll(word));
+        }
+      }
+      if (n_sparse > 0) {
+        CheckDocs(c, i, sparse, n_sparse, pass);
+        for (size_t k = 0; k < n_sparse; ++k) {
+          if (!pass[k]) ClearBit(bits, sparse[k]);
+        }
+      }
+    }
+    ++i;
+    cands = BitsCount(bits, n_words);
+  }
+  if (i == c.checks.size() || cands == 0) return;
+  list.reserve(cands);
+  for (size_t w = 0; w < n_words; ++w) {
+    for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+      list.push_back(static_cast<uint32_t>(w * 64) + static_cast<uint32_t>(__builtin_ctzll(word)));
+    }
+  }
+  std::vector<uint8_t> pass(list.size());
+  for (; i < c.checks.size() && !list.empty(); ++i) {
+    CheckDocs(c, i, list.data(), list.size(), pass.data());
+    size_t out = 0;
+    for (size_t k = 0; k < list.size(); ++k) {
+      list[out] = list[k];
+      out += pass[k];
+    }
+    list.resize(out);
+  }
+  std::fill(bits, bits + n_words, 0);
+  for (uint32_t d : list) SetBit(bits, d);
+}
+
+void CreatorIndex::CheckDocs(const Compiled& cq, size_t i, const uint32_t* docs, size_t n,
+                             uint8_t* pass) const {
+  const Check& c = cq.checks[i];
+  switch (c.kind) {
+    case Check::kU8Set: {
+      const uint8_t* v = static_cast<const uint8_t*>(c.col);
+      const uint32_t ok = (c.inc == 0 ? 0xFFFFFFFFu : c.inc) & ~c.exc;
+      for (size_t k = 0; k < n; ++k) pass[k] = static_cast<uint8_t>((ok >> (v[docs[k]] & 31)) & 1);
+      return;
+    }
+    case Check::kMask8:
+    case Check::kMask16:
+    case Check::kMask32: {
+      for (size_t k = 0; k < n; ++k) {
+        uint32_t v;
+        if (c.kind == Check::kMask8) {
+          v = static_cast<const uint8_t*>(c.col)[docs[k]];
+        } else if (c.kind == Check::kMask16) {
+          v = static_cast<const uint16_t*>(c.col)[docs[k]];
+        } else {
+          v = static_cast<const uint32_t*>(c.col)[docs[k]];
+        }
+        pass[k] = static_cast<uint8_t>((!c.has_inc || (v & c.inc) != 0) & ((v & c.exc) == 0));
+      }
+      return;
+    }
+    case Check::kU32Range: {
+      const uint32_t* v = static_cast<const uint32_t*>(c.col);
+      const int64_t lo = c.lo, hi = c.hi;
+      for (size_t k = 0; k < n; ++k) {
+        const int64_t x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x >= lo) & (x <= hi));
+      }
+      return;
+    }
+    case Check::kPrice: {
+      const int64_t* v = price_.data();
+      for (size_t k = 0; k < n; ++k) {
+        const int64_t x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x != kUnknownPrice) & (x >= c.lo) & (x <= c.hi));
+      }
+      return;
+    }
+    case Check::kFloatRange: {
+      const float* v = static_cast<const float*>(c.col);
+      const float lo = c.flo, hi = c.fhi;
+      for (size_t k = 0; k < n; ++k) {
+        const float x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x >= lo) & (x <= hi));
+      }
+      return;
+    }
+    case Check::kFlags: {
+      const uint8_t* v = flags_.data();
+      for (size_t k = 0; k < n; ++k) pass[k] = static_cast<uint8_t>((v[docs[k]] & c.inc) == c.exc);
+      return;
+    }
+    case Check::kLastPost: {
+      const uint32_t* v = last_post_.data();
+      for (size_t k = 0; k < n; ++k) {
+        const uint32_t x = v[docs[k]];
+        pass[k] = static_cast<uint8_t>((x != 0) & (x >= c.lo));
+      }
+      return;
+    }
+    case Check::kCountry: {
+      const uint16_t* v = country_.data();
+      const uint8_t* lut = c.lut.data();
+      for (size_t k = 0; k < n; ++k) {
+        const uint8_t m = lut[v[docs[k]]];
+        pass[k] = static_cast<uint8_t>((!c.has_inc || (m & 1)) & !(m & 2));
+      }
+      return;
+    }
+    case Check::kAudGender:
+    case Check::kAudAge: {
+      const size_t first = c.kind == Check::kAudGender ? 0 : 3;
+      const size_t bands = c.kind == Check::kAudGender ? 3 : 6;
+      for (size_t k = 0; k < n; ++k) {
+        const uint32_t d = docs[k];
+        bool found = false, any_ok = false, bad = false;
+        int sum = 0;
+        for (size_t b = 0; b < bands; ++b) {
+          const uint8_t v = aud_demo_[first + b][d];
+          const bool present = v != kAbsentShare;
+          if ((c.inc >> b) & 1) {
+            found |= present;
+            sum += present ? v : 0;
+            any_ok |= present & (v >= c.min_q);
+          }
+          if ((c.exc >> b) & 1) bad |= present & (c.max_zero | (v > c.max_q));
+        }
+        const bool inc_ok = !c.has_inc || (c.sum ? found && sum >= c.min_q : any_ok);
+        pass[k] = static_cast<uint8_t>(!bad && inc_ok);
+      }
+      return;
+    }
+    default:
+      for (size_t k = 0; k < n; ++k) pass[k] = PassesCheck(cq, i, docs[k]) ? 1 : 0;
+      return;
+  }
 }
 
 namespace {
@@ -1060,6 +1379,14 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
   std::vector<uint64_t>& unit_bits = Scratch(2);
   bits.assign(alive_.begin(), alive_.begin() + static_cast<std::ptrdiff_t>(n_words));
   for (const auto& g : c.generators) {
+    if (g.postings.size() == 1 && g.postings[0]->dense()) {
+      // One dense posting: AND it in place (words past its end are zero).
+      const Posting* p = g.postings[0];
+      const size_t n = std::min(n_words, p->word_count());
+      BitsAnd(bits.data(), p->words(), n);
+      std::fill(bits.begin() + static_cast<std::ptrdiff_t>(n), bits.end(), 0);
+      continue;
+    }
     tmp.assign(n_words, 0);
     for (const Posting* p : g.postings) p->OrInto(tmp.data(), n_words);
     BitsAnd(bits.data(), tmp.data(), n_words);
@@ -1090,13 +1417,75 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
     }
   }
   for (uint32_t d : c.excluded) ClearBit(bits.data(), d);
-  // One predicate at a time over the whole candidate set: each pass streams a
-  // single column, and blocks emptied by an early predicate are skipped.
-  for (size_t i = 0; i < c.checks.size(); ++i) {
-    for (size_t w = 0; w < n_words; ++w) {
-      if (bits[w] != 0) bits[w] = CheckWord(c, i, static_cast<uint32_t>(w * 64), bits[w]);
+  // Every generator is in the bitset now: drop the include halves they
+  // imply, and the checks left with nothing to do.
+  {
+    size_t out = 0;
+    for (size_t i = 0; i < c.checks.size(); ++i) {
+      Check& k = c.checks[i];
+      if (k.implied) {
+        switch (k.kind) {
+          case Check::kU8Set:
+            k.inc = 0;
+            if (k.exc == 0) continue;
+            break;
+          case Check::kMask8:
+          case Check::kMask16:
+          case Check::kMask32:
+            k.has_inc = false;
+            if (k.exc == 0) continue;
+            break;
+          case Check::kCountry:
+          case Check::kCity:
+          case Check::kLanguage:
+            k.has_inc = false;
+            if (!k.has_exc) continue;
+            break;
+          default:
+            break;
+        }
+      }
+      if (out != i) c.checks[out] = std::move(k);
+      ++out;
+    }
+    c.checks.resize(out);
+  }
+  // Order the checks by expected cost per candidate they remove: each
+  // check's pass rate on a sample of the candidates (every step-th word)
+  // against its cost rank, so the selective cheap ones thin the set first
+  // and the later ones touch fewer column lines.
+  if (c.checks.size() > 1) {
+    constexpr size_t kSample = 256;
+    std::vector<uint32_t> sample;
+    const size_t step = std::max<size_t>(1, n_words / kSample);
+    for (size_t w = 0; w < n_words && sample.size() < kSample; w += step) {
+      if (bits[w] != 0) {
+        sample.push_back(static_cast<uint32_t>(w * 64) +
+                         static_cast<uint32_t>(__builtin_ctzll(bits[w])));
+      }
+    }
+    if (sample.size() >= 16) {
+      static constexpr double kCost[] = {1, 1.5, 2, 3, 6, 20};
+      std::vector<std::pair<double, size_t>> order;
+      order.reserve(c.checks.size());
+      for (size_t i = 0; i < c.checks.size(); ++i) {
+        size_t pass = 0;
+        for (uint32_t d : sample) pass += PassesCheck(c, i, d) ? 1 : 0;
+        // Expected cost per removed candidate (a check that removes none
+        // goes last within its cost).
+        const double removed =
+            static_cast<double>(sample.size() - pass + 1) / static_cast<double>(sample.size() + 1);
+        order.emplace_back(kCost[CostRank(c.checks[i].kind)] / removed, i);
+      }
+      std::stable_sort(order.begin(), order.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<Check> sorted;
+      sorted.reserve(c.checks.size());
+      for (const auto& [cost, i] : order) sorted.push_back(std::move(c.checks[i]));
+      c.checks = std::move(sorted);
     }
   }
+  RunChecksLocked(c, bits.data(), n_words);
   emit_bits(bits.data(), n_words);
 }
 
@@ -1262,11 +1651,11 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   }
   for (const std::string& v : c.content().mentions()) {
     const std::string n = NormalizeTag(v);
-    if (!n.empty()) mentions_.Get(n).Add(doc, universe);
+    if (!n.empty()) mentions_.Add(n, doc, universe);
   }
   std::array<uint32_t, 4> lens{};
   auto add_term = [&](int field, absl::string_view term) {
-    if (text_[static_cast<size_t>(field)].Get(term).Add(doc, universe)) {
+    if (text_[static_cast<size_t>(field)].Add(term, doc, universe)) {
       ++lens[static_cast<size_t>(field)];
     }
   };
@@ -1333,8 +1722,35 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
       blk.age[b.age_band() - 1] = QuantizeShare(b.share());
     }
   }
-  audience_.push_back(blk);
+  AudCountries ac;
+  std::memcpy(ac.id, blk.country, sizeof(ac.id));
+  std::memcpy(ac.share, blk.country_share, sizeof(ac.share));
+  aud_country_.push_back(ac);
+  for (int j = 0; j < kAudCountries; ++j) {
+    const uint8_t sh = ac.share[j];
+    if (ac.id[j] == 0 || sh < kAudShareBuckets[0]) continue;
+    size_t bucket = 0;
+    while (bucket + 1 < kAudShareBuckets.size() && sh >= kAudShareBuckets[bucket + 1]) ++bucket;
+    if (aud_country_postings_.size() <= ac.id[j]) {
+      aud_country_postings_.resize(std::max<size_t>(ac.id[j] + 1, countries_->vocab.bound()));
+    }
+    aud_country_postings_[ac.id[j]][bucket].Add(doc, universe);
+  }
+  for (size_t j = 0; j < 3; ++j) aud_demo_[j].push_back(blk.gender[j]);
+  for (size_t j = 0; j < 6; ++j) aud_demo_[3 + j].push_back(blk.age[j]);
+  AudRest rest;
+  std::memcpy(rest.language, blk.language, sizeof(rest.language));
+  std::memcpy(rest.language_share, blk.language_share, sizeof(rest.language_share));
+  std::memcpy(rest.city, blk.city, sizeof(rest.city));
+  std::memcpy(rest.city_share, blk.city_share, sizeof(rest.city_share));
+  std::memcpy(rest.interest, blk.interest, sizeof(rest.interest));
+  std::memcpy(rest.interest_share, blk.interest_share, sizeof(rest.interest_share));
+  std::memcpy(rest.brand, blk.brand, sizeof(rest.brand));
+  std::memcpy(rest.brand_share, blk.brand_share, sizeof(rest.brand_share));
+  aud_rest_.push_back(rest);
   vectors_.push_back(BuildSimVectors(c));
+
+  UpdateLiveFacetsLocked(doc, 1);
 
   const uint64_t person = PersonKey(c.person_id());
   person_.push_back(person);
@@ -1360,6 +1776,7 @@ void CreatorIndex::RecomputePersonLocked(uint64_t person) {
 }
 
 void CreatorIndex::TombstoneLocked(uint32_t doc) {
+  UpdateLiveFacetsLocked(doc, -1);
   ClearBit(alive_.data(), doc);
   --live_;
   ids_.Erase(ids_.View(doc));
@@ -1435,7 +1852,9 @@ size_t CreatorIndex::BulkLoad(absl::Span<const cv1::Creator> creators) {
   for (auto& f : floats_) reserve(f);
   reserve(person_);
   reserve(field_len_);
-  reserve(audience_);
+  reserve(aud_country_);
+  for (auto& v : aud_demo_) reserve(v);
+  reserve(aud_rest_);
   reserve(vectors_);
   size_t applied = 0;
   for (const cv1::Creator& c : creators) {
@@ -1464,8 +1883,9 @@ void CreatorIndex::RebalanceLocked() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     all(ti->postings);
   }
-  mentions_.ForEach([&](Posting& p) { p.Rebalance(docs_); });
-  for (auto& t : text_) t.ForEach([&](Posting& p) { p.Rebalance(docs_); });
+  for (AudCountryPostings& ps : aud_country_postings_) all(ps);
+  mentions_.Rebalance(docs_);
+  for (auto& t : text_) t.Rebalance(docs_);
 }
 
 void CreatorIndex::ShrinkToFit() {
@@ -1483,8 +1903,10 @@ void CreatorIndex::ShrinkToFit() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     all(ti->postings);
   }
-  mentions_.ForEach([&](Posting& p) { p.ShrinkToFit(); });
-  for (auto& t : text_) t.ForEach([&](Posting& p) { p.ShrinkToFit(); });
+  for (AudCountryPostings& ps : aud_country_postings_) all(ps);
+  aud_country_postings_.shrink_to_fit();
+  mentions_.ShrinkToFit();
+  for (auto& t : text_) t.ShrinkToFit();
   auto shrink = [](auto& v) { v.shrink_to_fit(); };
   shrink(platform_);
   shrink(tier_);
@@ -1509,7 +1931,9 @@ void CreatorIndex::ShrinkToFit() {
   for (auto& f : floats_) shrink(f);
   shrink(person_);
   shrink(field_len_);
-  shrink(audience_);
+  shrink(aud_country_);
+  for (auto& v : aud_demo_) shrink(v);
+  shrink(aud_rest_);
   shrink(vectors_);
 }
 
@@ -1562,7 +1986,9 @@ void CreatorIndex::CompactLocked() {
   for (auto& f : floats_) squeeze(f);
   squeeze(person_);
   squeeze(field_len_);
-  squeeze(audience_);
+  squeeze(aud_country_);
+  for (auto& v : aud_demo_) squeeze(v);
+  squeeze(aud_rest_);
   squeeze(vectors_);
 
   ids_.Compact(remap, next);
@@ -1580,8 +2006,9 @@ void CreatorIndex::CompactLocked() {
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     remap_all(ti->postings);
   }
-  mentions_.ForEach([&](Posting& p) { p.Remap(remap, next); });
-  for (auto& t : text_) t.ForEach([&](Posting& p) { p.Remap(remap, next); });
+  for (AudCountryPostings& ps : aud_country_postings_) remap_all(ps);
+  mentions_.Remap(remap, next);
+  for (auto& t : text_) t.Remap(remap, next);
   for (auto& [person, docs] : person_docs_) {
     for (uint32_t& d : docs) d = remap[d];
   }
@@ -1600,9 +2027,22 @@ size_t CreatorIndex::size() const {
 }
 
 size_t CreatorIndex::MemoryBytes() const {
+  size_t b = 0;
+  for (const auto& [part, bytes] : MemoryByPart()) b += bytes;
+  return b;
+}
+
+std::vector<std::pair<std::string, size_t>> CreatorIndex::MemoryByPart() const {
   absl::ReaderMutexLock lock(&mu_);
-  size_t b = alive_.capacity() * 8 + ids_.MemoryBytes();
+  std::vector<std::pair<std::string, size_t>> out;
+  size_t b = 0;
   auto col = [&](const auto& v) { b += v.capacity() * sizeof(v[0]); };
+  auto part = [&](const char* name) {
+    out.emplace_back(name, b);
+    b = 0;
+  };
+  b = alive_.capacity() * 8 + ids_.MemoryBytes();
+  part("ids");
   col(platform_);
   col(tier_);
   col(gender_);
@@ -1619,15 +2059,29 @@ size_t CreatorIndex::MemoryBytes() const {
   col(languages_);
   col(city_);
   col(categories_);
+  part("enum and small columns");
   col(followers_);
   col(content_count_);
   col(last_post_);
   col(price_);
   for (const auto& f : floats_) col(f);
+  part("numeric columns");
   col(person_);
   col(field_len_);
-  col(audience_);
+  b +=
+      person_docs_.capacity() * (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
+  part("persons and field lengths");
+  col(aud_country_);
+  for (const auto& v : aud_demo_) col(v);
+  col(aud_rest_);
+  part("audience columns");
+  for (const AudCountryPostings& ps : aud_country_postings_) {
+    b += sizeof(ps);
+    for (const Posting& p : ps) b += p.MemoryBytes();
+  }
+  part("audience-country share postings");
   col(vectors_);
+  part("lookalike vectors");
   auto post = [&](const auto& ps) {
     for (const Posting& p : ps) b += p.MemoryBytes();
   };
@@ -1637,15 +2091,21 @@ size_t CreatorIndex::MemoryBytes() const {
   post(account_type_postings_);
   post(category_postings_);
   post(content_type_postings_);
+  part("enum postings");
   for (const TermIndex* ti :
        {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
     b += ti->MemoryBytes();
   }
+  part("value vocabularies and postings");
   b += mentions_.MemoryBytes();
-  for (const auto& t : text_) b += t.MemoryBytes();
-  b +=
-      person_docs_.capacity() * (sizeof(std::pair<uint64_t, absl::InlinedVector<uint32_t, 1>>) + 1);
-  return b;
+  part("mentions");
+  static constexpr const char* kFieldNames[] = {"bio words", "caption words", "hashtags",
+                                                "name words"};
+  for (size_t f = 0; f < text_.size(); ++f) {
+    b += text_[f].MemoryBytes();
+    part(kFieldNames[f]);
+  }
+  return out;
 }
 
 CatalogCounts CreatorIndex::Stats() const {
@@ -1678,8 +2138,9 @@ CorpusStats CreatorIndex::CollectCorpusStats(const SearchQuery& query) const {
   out.docs = live_;
   for (int f = 0; f < 4; ++f)
     out.field_terms[static_cast<size_t>(f)] = field_len_sum_[static_cast<size_t>(f)];
+  std::deque<Posting> owned;
   for (auto& [field, term] : ScoringTerms(query)) {
-    const Posting* p = text_[static_cast<size_t>(field)].Find(term);
+    const Posting* p = text_[static_cast<size_t>(field)].Find(term, &owned);
     int64_t df = 0;
     if (p != nullptr) {
       if (live_ == docs_) {
@@ -1782,7 +2243,7 @@ void CreatorIndex::PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) con
     c->avg_len[static_cast<size_t>(f)] = avg > 0 ? avg : 1;
   }
   for (auto& [field, term] : ScoringTerms(q)) {
-    const Posting* p = text_[static_cast<size_t>(field)].Find(term);
+    const Posting* p = text_[static_cast<size_t>(field)].Find(term, &c->owned);
     if (p == nullptr) continue;
     double df = 0;
     if (global != nullptr) {
@@ -1801,6 +2262,25 @@ void CreatorIndex::PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) con
   }
 }
 
+AudienceBlock CreatorIndex::AudienceOf(uint32_t d) const {
+  AudienceBlock blk;
+  const AudCountries& ac = aud_country_[d];
+  const AudRest& rest = aud_rest_[d];
+  std::memcpy(blk.country, ac.id, sizeof(blk.country));
+  std::memcpy(blk.country_share, ac.share, sizeof(blk.country_share));
+  for (size_t j = 0; j < 3; ++j) blk.gender[j] = aud_demo_[j][d];
+  for (size_t j = 0; j < 6; ++j) blk.age[j] = aud_demo_[3 + j][d];
+  std::memcpy(blk.language, rest.language, sizeof(blk.language));
+  std::memcpy(blk.language_share, rest.language_share, sizeof(blk.language_share));
+  std::memcpy(blk.city, rest.city, sizeof(blk.city));
+  std::memcpy(blk.city_share, rest.city_share, sizeof(blk.city_share));
+  std::memcpy(blk.interest, rest.interest, sizeof(blk.interest));
+  std::memcpy(blk.interest_share, rest.interest_share, sizeof(blk.interest_share));
+  std::memcpy(blk.brand, rest.brand, sizeof(blk.brand));
+  std::memcpy(blk.brand_share, rest.brand_share, sizeof(blk.brand_share));
+  return blk;
+}
+
 double CreatorIndex::RelevanceOf(Compiled& c, uint32_t d) const {
   double score = 0;
   for (size_t i = 0; i < c.score_terms.size(); ++i) {
@@ -1813,6 +2293,92 @@ double CreatorIndex::RelevanceOf(Compiled& c, uint32_t d) const {
   }
   return score;
 }
+
+namespace {
+
+// Calls f(doc) for every doc of the bitset whose column value passes
+// `pass`; full 64-doc blocks are tested branch-free (vectorised), then
+// packed into a mask.
+template <typename T, typename Pass, typename F>
+void ForEachPassing(const uint64_t* words, size_t n_words, uint32_t docs, const T* col, Pass pass,
+                    F&& f) {
+  for (size_t w = 0; w < n_words; ++w) {
+    uint64_t word = words[w];
+    if (word == 0) continue;
+    const uint32_t base = static_cast<uint32_t>(w * 64);
+    if (base + 64 <= docs && Bits(word) >= kVectorMin) {
+      alignas(64) uint8_t t[64];
+      const T* v = col + base;
+      for (int j = 0; j < 64; ++j) t[j] = static_cast<uint8_t>(pass(v[j]));
+      word &= PackBits(t);
+    } else {
+      uint64_t keep = 0;
+      for (uint64_t rest = word; rest != 0; rest &= rest - 1) {
+        const int j = __builtin_ctzll(rest);
+        if (pass(col[base + static_cast<uint32_t>(j)])) keep |= uint64_t{1} << j;
+      }
+      word = keep;
+    }
+    while (word != 0) {
+      f(base + static_cast<uint32_t>(__builtin_ctzll(word)));
+      word &= word - 1;
+    }
+  }
+}
+
+// Top-k over a large match bitset without visiting every match: estimate
+// from a sample of the matches a key bound that about twice k matches reach,
+// push only the matches at or beyond it, and fall back to every match if
+// fewer than k did. Exact: with at least k known keys at or beyond the
+// bound, the k best are all among them (ties at the bound included).
+// `known(v)` says whether v is a known value; returns false if the caller
+// must push every match itself.
+template <typename T, typename Known, typename Push>
+bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs, int64_t total,
+                            size_t k, bool ascending, const T* col, Known known, Push&& push) {
+  constexpr int64_t kSample = 1024;
+  if (k == 0 || total < 4096 || static_cast<int64_t>(k) * 4 > total) return false;
+  // Every step-th word: about kSample matches, spread over the doc ids
+  // (which follow arrival order, not the key).
+  const size_t step = static_cast<size_t>(std::max<int64_t>(1, total / kSample));
+  std::vector<T> sample;
+  int64_t sampled = 0;
+  for (size_t w = 0; w < n_words; w += step) {
+    for (uint64_t word = words[w]; word != 0; word &= word - 1) {
+      const T v = col[w * 64 + static_cast<size_t>(__builtin_ctzll(word))];
+      ++sampled;
+      if (known(v)) sample.push_back(v);
+    }
+  }
+  if (sampled == 0) return false;
+  // Rank r in the sample stands for about (r + 1) / sampled of the matches:
+  // aim at 1.5 k matches, plus 12 samples (over 2.5 standard deviations of
+  // the sample rank at the sizes used) of margin.
+  const size_t r = static_cast<size_t>(3 * static_cast<int64_t>(k) * sampled / (2 * total) + 12);
+  if (r >= sample.size()) return false;
+  if (ascending) {
+    std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(r), sample.end());
+  } else {
+    std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(r), sample.end(),
+                     std::greater<T>());
+  }
+  const T bound = sample[r];
+  size_t pushed = 0;
+  auto counted = [&](uint32_t d) {
+    ++pushed;
+    push(d);
+  };
+  if (ascending) {
+    ForEachPassing(
+        words, n_words, docs, col, [&](T v) { return known(v) & (v <= bound); }, counted);
+  } else {
+    ForEachPassing(
+        words, n_words, docs, col, [&](T v) { return known(v) & (v >= bound); }, counted);
+  }
+  return pushed >= k;
+}
+
+}  // namespace
 
 // Top-k and facet counters of one search.
 struct CreatorIndex::Collector {
@@ -1830,6 +2396,144 @@ struct CreatorIndex::Collector {
   std::vector<int64_t> missing;
 };
 
+size_t CreatorIndex::FacetSlotsLocked(v1::FacetField f) const {
+  size_t n = 0;
+  switch (f) {
+    case v1::FACET_FIELD_TIER:
+      n = 6;
+      break;
+    case v1::FACET_FIELD_PLATFORM:
+      n = 11;
+      break;
+    case v1::FACET_FIELD_COUNTRY:
+    case v1::FACET_FIELD_AUDIENCE_COUNTRY:
+      n = countries_->vocab.bound();
+      break;
+    case v1::FACET_FIELD_CATEGORY:
+      n = 32;
+      break;
+    case v1::FACET_FIELD_LANGUAGE:
+      n = languages_vocab_->vocab.bound();
+      break;
+    case v1::FACET_FIELD_GENDER:
+      n = 4;
+      break;
+    case v1::FACET_FIELD_ACCOUNT_TYPE:
+      n = 5;
+      break;
+    case v1::FACET_FIELD_CONTENT_TYPE:
+      n = 8;
+      break;
+    case v1::FACET_FIELD_CITY:
+      n = cities_->vocab.bound();
+      break;
+    case v1::FACET_FIELD_VERIFIED:
+      n = 2;
+      break;
+    default:
+      break;
+  }
+  return n;
+}
+
+void CreatorIndex::UpdateLiveFacetsLocked(uint32_t doc, int64_t delta) {
+  for (size_t f = 1; f < live_facet_counts_.size(); ++f) {
+    const v1::FacetField field = static_cast<v1::FacetField>(f);
+    std::vector<int64_t>& cnt = live_facet_counts_[f];
+    const size_t need = FacetSlotsLocked(field);
+    if (cnt.size() < need) cnt.resize(std::max(need, cnt.size() + cnt.size() / 2), 0);
+    CountFacetLocked(field, doc, delta, cnt.data(), &live_facet_missing_[f]);
+  }
+}
+
+void CreatorIndex::CountFacetLocked(v1::FacetField f, uint32_t d, int64_t delta, int64_t* cnt,
+                                    int64_t* missing) const {
+  switch (f) {
+    case v1::FACET_FIELD_TIER:
+      if (tier_[d] != 0) {
+        cnt[tier_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_PLATFORM:
+      if (platform_[d] != 0) {
+        cnt[platform_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_COUNTRY:
+      if (country_[d] != 0) {
+        cnt[country_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
+      const uint16_t top = aud_country_[d].id[0];
+      if (top != 0) {
+        cnt[top] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    }
+    case v1::FACET_FIELD_CITY:
+      if (city_[d] != 0) {
+        cnt[city_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_GENDER:
+      if (gender_[d] != 0) {
+        cnt[gender_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_ACCOUNT_TYPE:
+      if (account_type_[d] != 0) {
+        cnt[account_type_[d]] += delta;
+      } else {
+        *missing += delta;
+      }
+      break;
+    case v1::FACET_FIELD_VERIFIED:
+      cnt[(flags_[d] & kVerified) ? 1 : 0] += delta;
+      break;
+    case v1::FACET_FIELD_CATEGORY: {
+      uint32_t m = categories_[d];
+      if (m == 0) *missing += delta;
+      while (m != 0) {
+        cnt[static_cast<size_t>(__builtin_ctz(m))] += delta;
+        m &= m - 1;
+      }
+      break;
+    }
+    case v1::FACET_FIELD_CONTENT_TYPE: {
+      uint32_t m = content_types_[d];
+      if (m == 0) *missing += delta;
+      while (m != 0) {
+        cnt[static_cast<size_t>(__builtin_ctz(m))] += delta;
+        m &= m - 1;
+      }
+      break;
+    }
+    case v1::FACET_FIELD_LANGUAGE: {
+      const auto& l = languages_[d];
+      if (l[0] == 0) *missing += delta;
+      for (uint16_t id : l) {
+        if (id != 0) cnt[id] += delta;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   if (absl::Status s = ValidateSearchQuery(q, options_.reference_currency); !s.ok()) return s;
   absl::ReaderMutexLock lock(&mu_);
@@ -1842,7 +2546,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   for (const std::string& w : Words(q.text)) {
     Compiled::Unit u;
     for (int f = 0; f < 4; ++f) {
-      const Posting* p = text_[static_cast<size_t>(f)].Find(w);
+      const Posting* p = text_[static_cast<size_t>(f)].Find(w, &c.owned);
       if (p != nullptr) {
         u.any.push_back(p);
         u.size += p->size();
@@ -1868,42 +2572,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   col.ascending = SortsAscending(q);
   col.facets = q.facets;
   for (v1::FacetField f : q.facets) {
-    size_t n = 0;
-    switch (f) {
-      case v1::FACET_FIELD_TIER:
-        n = 6;
-        break;
-      case v1::FACET_FIELD_PLATFORM:
-        n = 11;
-        break;
-      case v1::FACET_FIELD_COUNTRY:
-      case v1::FACET_FIELD_AUDIENCE_COUNTRY:
-        n = countries_->vocab.bound();
-        break;
-      case v1::FACET_FIELD_CATEGORY:
-        n = 32;
-        break;
-      case v1::FACET_FIELD_LANGUAGE:
-        n = languages_vocab_->vocab.bound();
-        break;
-      case v1::FACET_FIELD_GENDER:
-        n = 4;
-        break;
-      case v1::FACET_FIELD_ACCOUNT_TYPE:
-        n = 5;
-        break;
-      case v1::FACET_FIELD_CONTENT_TYPE:
-        n = 8;
-        break;
-      case v1::FACET_FIELD_CITY:
-        n = cities_->vocab.bound();
-        break;
-      case v1::FACET_FIELD_VERIFIED:
-        n = 2;
-        break;
-      default:
-        break;
-    }
+    const size_t n = FacetSlotsLocked(f);
     col.counts.emplace_back(n, 0);
     col.missing.push_back(0);
   }
@@ -1938,9 +2607,9 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       case v1::SORT_FIELD_KEYWORD_RELEVANCE:
         return RelevanceOf(c, d);
       case v1::SORT_FIELD_AUDIENCE_MATCH:
-        return AudienceMatch(audience_[d], target);
+        return AudienceMatch(AudienceOf(d), target);
       case v1::SORT_FIELD_FIT_SCORE:
-        return FitScore(AudienceMatch(audience_[d], target), floats_[kEngagement][d],
+        return FitScore(AudienceMatch(AudienceOf(d), target), floats_[kEngagement][d],
                         floats_[kCredibility][d], static_cast<cv1::Platform>(platform_[d]),
                         static_cast<cv1::Tier>(tier_[d]), categories_[d], main_category_[d],
                         target);
@@ -1955,91 +2624,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
     return ids_.View(a.doc) < ids_.View(b.doc);
   };
   auto count_facet = [&](size_t i, uint32_t d) {
-    std::vector<int64_t>& cnt = col.counts[i];
-    switch (col.facets[i]) {
-      case v1::FACET_FIELD_TIER:
-        if (tier_[d] != 0) {
-          ++cnt[tier_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_PLATFORM:
-        if (platform_[d] != 0) {
-          ++cnt[platform_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_COUNTRY:
-        if (country_[d] != 0) {
-          ++cnt[country_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_AUDIENCE_COUNTRY: {
-        const uint16_t top = audience_[d].country[0];
-        if (top != 0) {
-          ++cnt[top];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      }
-      case v1::FACET_FIELD_CITY:
-        if (city_[d] != 0) {
-          ++cnt[city_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_GENDER:
-        if (gender_[d] != 0) {
-          ++cnt[gender_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_ACCOUNT_TYPE:
-        if (account_type_[d] != 0) {
-          ++cnt[account_type_[d]];
-        } else {
-          ++col.missing[i];
-        }
-        break;
-      case v1::FACET_FIELD_VERIFIED:
-        ++cnt[(flags_[d] & kVerified) ? 1 : 0];
-        break;
-      case v1::FACET_FIELD_CATEGORY: {
-        uint32_t m = categories_[d];
-        if (m == 0) ++col.missing[i];
-        while (m != 0) {
-          ++cnt[static_cast<size_t>(__builtin_ctz(m))];
-          m &= m - 1;
-        }
-        break;
-      }
-      case v1::FACET_FIELD_CONTENT_TYPE: {
-        uint32_t m = content_types_[d];
-        if (m == 0) ++col.missing[i];
-        while (m != 0) {
-          ++cnt[static_cast<size_t>(__builtin_ctz(m))];
-          m &= m - 1;
-        }
-        break;
-      }
-      case v1::FACET_FIELD_LANGUAGE: {
-        const auto& l = languages_[d];
-        if (l[0] == 0) ++col.missing[i];
-        for (uint16_t id : l) {
-          if (id != 0) ++cnt[id];
-        }
-        break;
-      }
-      default:
-        break;
-    }
+    CountFacetLocked(col.facets[i], d, 1, col.counts[i].data(), &col.missing[i]);
   };
   auto push = [&](uint32_t d) {
     Collector::Entry e;
@@ -2053,6 +2638,13 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       col.heap.back() = e;
       std::push_heap(col.heap.begin(), col.heap.end(), before);
     }
+  };
+  // Collects a match unordered (the sampled-bound top-k selects afterwards).
+  auto append = [&](uint32_t d) {
+    Collector::Entry e;
+    e.doc = d;
+    e.key = key_of(d, &e.known);
+    col.heap.push_back(e);
   };
   // Postings of the facet's values (value 0 = no value), when the facet has
   // them; a broad match set counts against them word-parallel.
@@ -2089,19 +2681,32 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       },
       [&](const uint64_t* words, size_t n_words) {
         col.total = static_cast<int64_t>(BitsCount(words, n_words));
+        // A match set larger than half the live docs counts its facets over
+        // the complement (live docs that do not match) and subtracts them
+        // from the live counts kept per value.
+        const bool complement = !col.facets.empty() && col.total * 2 > static_cast<int64_t>(live_);
+        const uint64_t* fw = words;
+        int64_t ftotal = col.total;
+        if (complement) {
+          std::vector<uint64_t>& comp = Scratch(1);
+          comp.resize(n_words);
+          for (size_t w = 0; w < n_words; ++w) comp[w] = alive_[w] & ~words[w];
+          fw = comp.data();
+          ftotal = static_cast<int64_t>(live_) - col.total;
+        }
         for (size_t i = 0; i < col.facets.size(); ++i) {
           absl::Span<const Posting> postings = facet_postings(col.facets[i]);
           uint64_t posting_cost = 0;
           for (const Posting& p : postings) posting_cost += p.dense() ? n_words : p.size();
-          if (!postings.empty() && posting_cost < static_cast<uint64_t>(col.total)) {
+          if (!postings.empty() && posting_cost < static_cast<uint64_t>(ftotal)) {
             for (size_t v = 0; v < postings.size(); ++v) {
               const Posting& p = postings[v];
               int64_t n = 0;
               if (p.dense()) {
                 n = static_cast<int64_t>(
-                    BitsAndCount(p.words(), words, std::min(n_words, p.word_count())));
+                    BitsAndCount(p.words(), fw, std::min(n_words, p.word_count())));
               } else {
-                for (uint32_t d : p.ids()) n += TestBit(words, d) ? 1 : 0;
+                for (uint32_t d : p.ids()) n += TestBit(fw, d) ? 1 : 0;
               }
               if (v == 0) {
                 col.missing[i] += n;
@@ -2116,7 +2721,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
           std::vector<int64_t>& cnt = col.counts[i];
           auto each = [&](auto&& f) {
             for (size_t w = 0; w < n_words; ++w) {
-              uint64_t word = words[w];
+              uint64_t word = fw[w];
               while (word != 0) {
                 f(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
                 word &= word - 1;
@@ -2170,7 +2775,44 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
               break;
           }
         }
+        if (complement) {
+          for (size_t i = 0; i < col.facets.size(); ++i) {
+            const size_t f = static_cast<size_t>(col.facets[i]);
+            if (f >= live_facet_counts_.size()) continue;
+            const std::vector<int64_t>& live = live_facet_counts_[f];
+            std::vector<int64_t>& cnt = col.counts[i];
+            for (size_t v = 0; v < cnt.size(); ++v)
+              cnt[v] = (v < live.size() ? live[v] : 0) - cnt[v];
+            col.missing[i] = live_facet_missing_[f] - col.missing[i];
+          }
+        }
         if (col.k == 0) return;
+        bool done = false;
+        if (float_key != nullptr) {
+          done = PushBeyondSampledBound(
+              words, n_words, docs_, col.total, col.k, col.ascending, float_key->data(),
+              [](float v) { return v == v; }, append);
+        } else if (sort == v1::SORT_FIELD_FOLLOWERS) {
+          done = PushBeyondSampledBound(
+              words, n_words, docs_, col.total, col.k, col.ascending, followers_.data(),
+              [](uint32_t) { return true; }, append);
+        } else if (sort == v1::SORT_FIELD_ESTIMATED_PRICE) {
+          done = PushBeyondSampledBound(
+              words, n_words, docs_, col.total, col.k, col.ascending, price_.data(),
+              [](int64_t v) { return v != kUnknownPrice; }, append);
+        }
+        if (done) {
+          // Keep the k best of the collected matches, as a heap.
+          if (col.heap.size() > col.k) {
+            std::nth_element(col.heap.begin(),
+                             col.heap.begin() + static_cast<std::ptrdiff_t>(col.k), col.heap.end(),
+                             before);
+            col.heap.resize(col.k);
+          }
+          std::make_heap(col.heap.begin(), col.heap.end(), before);
+          return;
+        }
+        col.heap.clear();  // a bound that too few matches reached
         for (size_t w = 0; w < n_words; ++w) {
           uint64_t word = words[w];
           while (word != 0) {
@@ -2197,7 +2839,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
       hit.relevance = RelevanceOf(one, e.doc);
     }
     if (q.target.has_value()) {
-      const double am = AudienceMatch(audience_[e.doc], target);
+      const double am = AudienceMatch(AudienceOf(e.doc), target);
       hit.audience_match = am;
       hit.fit_score = FitScore(am, floats_[kEngagement][e.doc], floats_[kCredibility][e.doc],
                                static_cast<cv1::Platform>(platform_[e.doc]),

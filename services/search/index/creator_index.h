@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -62,6 +63,7 @@ class IdTable {
   void Compact(const std::vector<uint32_t>& remap, uint32_t new_docs);
 
  private:
+  friend class SnapshotCodec;
   struct Hash {
     using is_transparent = void;
     const IdTable* table;
@@ -131,6 +133,9 @@ class CreatorIndex {
   size_t size() const;
   // Heap bytes held by the index (columns, postings, vocabularies, ids).
   size_t MemoryBytes() const;
+  // MemoryBytes by part (ids, columns, audience, postings per field...), for
+  // capacity planning and docs/search-index.md.
+  std::vector<std::pair<std::string, size_t>> MemoryByPart() const;
   CatalogCounts Stats() const;
 
   // Filters, sorts, pages and facets (see SearchQuery). INVALID_ARGUMENT for
@@ -153,7 +158,34 @@ class CreatorIndex {
   void ShrinkToFit();
   common::v1::Tier TierOf(common::v1::Platform platform, int64_t followers) const;
 
+  // The distribution of stats.engagement_rate among live profiles with a
+  // known rate, per platform and tier (GetCatalogStats, for scoring's peer
+  // percentiles): `points` >= 2 quantiles at probabilities 0, 1/(points - 1),
+  // ..., 1, linear between order statistics. Cells without a rate are left
+  // out. Copies the column under the read lock and sorts outside it.
+  struct RateQuantiles {
+    common::v1::Platform platform;
+    common::v1::Tier tier;
+    int64_t count;
+    std::vector<double> quantiles;
+  };
+  std::vector<RateQuantiles> EngagementRateQuantiles(int points) const;
+
+  // Writes the whole index and the catalog version it reflects to `path`
+  // (through path.tmp, fsync and rename; format in snapshot.cc). Holds the
+  // read lock while writing, so writes wait and searches go on.
+  absl::Status SaveSnapshot(const std::string& path, int64_t catalog_version) const;
+  // Replaces this index, which must be empty, with the snapshot at `path`
+  // and returns its catalog version. NOT_FOUND without a file,
+  // FAILED_PRECONDITION for another format version or other index Options,
+  // or a catalog version above `max_catalog_version` (a store restored to an
+  // older state), DATA_LOSS for a truncated or corrupt file; on any error the
+  // index stays empty, and the caller rebuilds it from the store.
+  absl::StatusOr<int64_t> LoadSnapshot(const std::string& path,
+                                       int64_t max_catalog_version = INT64_MAX);
+
  private:
+  friend class SnapshotCodec;
   struct Compiled;
   struct Collector;
   class TermIndex;
@@ -179,6 +211,29 @@ class CreatorIndex {
     kFloatFieldCount
   };
   static constexpr int kCreatorLanguages = 4;
+  // The audience block is held in three columns, so a filter reads only the
+  // dimension it tests: the top countries (30 bytes), one byte column per
+  // gender and age band share, and the rest (languages, cities, interests,
+  // brands).
+  struct AudCountries {
+    uint16_t id[kAudCountries];
+    uint8_t share[kAudCountries];
+  };
+  struct AudRest {
+    uint16_t language[kAudLanguages];
+    uint8_t language_share[kAudLanguages];
+    uint8_t city_share[kAudCities];
+    uint32_t city[kAudCities];
+    uint32_t interest[kAudInterests];
+    uint32_t brand[kAudBrands];
+    uint8_t interest_share[kAudInterests];
+    uint8_t brand_share[kAudBrands];
+  };
+  // Audience-country postings by share: bucket b holds the docs whose share
+  // of the country is in [kAudShareBuckets[b], kAudShareBuckets[b + 1]), in
+  // QuantizeShare units (5%, 10%, 20%, 30%, 50%); lower shares have none.
+  static constexpr std::array<uint8_t, 5> kAudShareBuckets = {10, 20, 40, 60, 100};
+  using AudCountryPostings = std::array<Posting, kAudShareBuckets.size()>;
 
   void AppendLocked(const common::v1::Creator& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TombstoneLocked(uint32_t doc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -210,9 +265,25 @@ class CreatorIndex {
   // The docs of `word` (docs base..base+63) that pass check `check`.
   uint64_t CheckWord(const Compiled& c, size_t check, uint32_t base, uint64_t word) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Clears the bits of the candidates failing any residual check.
+  void RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_words) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // pass[k] = whether docs[k] passes check `check` (n docs, any order).
+  void CheckDocs(const Compiled& c, size_t check, const uint32_t* docs, size_t n,
+                 uint8_t* pass) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   double RelevanceOf(Compiled& c, uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The doc's audience block reassembled from its columns (for scoring).
+  AudienceBlock AudienceOf(uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void FillFacetsLocked(const Collector& col, const Compiled& c, SearchPage* page) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Counts slots of a facet (enum values or vocabulary ids).
+  size_t FacetSlotsLocked(v1::FacetField f) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Adds `delta` to the facet's count of each of the doc's values (cnt has
+  // FacetSlotsLocked entries) or to *missing when it has none.
+  void CountFacetLocked(v1::FacetField f, uint32_t doc, int64_t delta, int64_t* cnt,
+                        int64_t* missing) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Keeps live_facet_counts_ in step with an appended (+1) or deleted (-1) doc.
+  void UpdateLiveFacetsLocked(uint32_t doc, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
   mutable absl::Mutex mu_;
@@ -246,7 +317,12 @@ class CreatorIndex {
   std::array<std::vector<float>, kFloatFieldCount> floats_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> person_ ABSL_GUARDED_BY(mu_);  // StableHash64(person_id), 0 = none
   std::vector<std::array<uint8_t, 4>> field_len_ ABSL_GUARDED_BY(mu_);  // by TextField
-  std::vector<AudienceBlock> audience_ ABSL_GUARDED_BY(mu_);
+  std::vector<AudCountries> aud_country_ ABSL_GUARDED_BY(mu_);
+  // Index gender - 1 (0..2), then 3 + age band - 1; kAbsentShare if unlisted.
+  std::array<std::vector<uint8_t>, 9> aud_demo_ ABSL_GUARDED_BY(mu_);
+  std::vector<AudRest> aud_rest_ ABSL_GUARDED_BY(mu_);
+  // By country id.
+  std::vector<AudCountryPostings> aud_country_postings_ ABSL_GUARDED_BY(mu_);
   std::vector<SimVectors> vectors_ ABSL_GUARDED_BY(mu_);
 
   // Postings for fixed enums, indexed by enum value.
@@ -272,20 +348,11 @@ class CreatorIndex {
   int64_t no_person_live_ ABSL_GUARDED_BY(mu_) = 0;
   std::array<std::array<int64_t, 6>, 11> platform_tier_counts_ ABSL_GUARDED_BY(mu_){};
   std::array<int64_t, 4> field_len_sum_ ABSL_GUARDED_BY(mu_){};
-
- public:
-  // The distribution of stats.engagement_rate among live profiles with a
-  // known rate, per platform and tier (GetCatalogStats, for scoring's peer
-  // percentiles): `points` >= 2 quantiles at probabilities 0, 1/(points - 1),
-  // ..., 1, linear between order statistics. Cells without a rate are left
-  // out. Copies the column under the read lock and sorts outside it.
-  struct RateQuantiles {
-    common::v1::Platform platform;
-    common::v1::Tier tier;
-    int64_t count;
-    std::vector<double> quantiles;
-  };
-  std::vector<RateQuantiles> EngagementRateQuantiles(int points) const;
+  // Per facet field (by FacetField value), the live docs per value and
+  // without one: broad searches count facets over the docs they do not
+  // match and subtract.
+  std::array<std::vector<int64_t>, 12> live_facet_counts_ ABSL_GUARDED_BY(mu_);
+  std::array<int64_t, 12> live_facet_missing_ ABSL_GUARDED_BY(mu_){};
 };
 
 // Stable 64-bit FNV-1a of a person_id (0 for empty), identical in every

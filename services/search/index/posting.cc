@@ -151,12 +151,84 @@ void Posting::Remap(const std::vector<uint32_t>& remap, uint32_t new_universe) {
   Rebalance(new_universe);
 }
 
+TextPostings::TextPostings() : single_(0, Hash{this}, Eq{this}) {}
+
+uint64_t TextPostings::Store(absl::string_view term, uint32_t doc) {
+  const size_t need = 5 + term.size();
+  if (chunk_used_ + need > kChunkBytes) {
+    chunks_.push_back(std::make_unique<char[]>(kChunkBytes));
+    chunk_used_ = 0;
+  }
+  char* r = chunks_.back().get() + chunk_used_;
+  std::memcpy(r, &doc, 4);
+  r[4] = static_cast<char>(term.size());
+  std::memcpy(r + 5, term.data(), term.size());
+  const uint64_t pos = (static_cast<uint64_t>(chunks_.size() - 1) << 20) | chunk_used_;
+  chunk_used_ += need;
+  return pos;
+}
+
+bool TextPostings::Add(absl::string_view term, uint32_t doc, uint32_t universe) {
+  auto it = map_.find(term);
+  if (it != map_.end()) return it->second.Add(doc, universe);
+  if (term.size() > 255) return map_[std::string(term)].Add(doc, universe);
+  auto sit = single_.find(term);
+  if (sit == single_.end()) {
+    single_.insert(Store(term, doc));
+    return true;
+  }
+  const uint32_t first = DocAt(*sit);
+  if (first == doc) return false;
+  // The second doc: the term gets a real posting (its arena record stays
+  // behind as garbage until the next compaction).
+  single_.erase(sit);
+  Posting& p = map_[std::string(term)];
+  p.Add(first, universe);
+  return p.Add(doc, universe);
+}
+
+const Posting* TextPostings::Find(absl::string_view term, std::deque<Posting>* scratch) const {
+  auto it = map_.find(term);
+  if (it != map_.end()) return &it->second;
+  auto sit = single_.find(term);
+  if (sit == single_.end()) return nullptr;
+  const uint32_t doc = DocAt(*sit);
+  Posting& p = scratch->emplace_back();
+  p.Add(doc, doc + 1);
+  return &p;
+}
+
+void TextPostings::Rebalance(uint32_t universe) {
+  for (auto& [term, p] : map_) p.Rebalance(universe);
+}
+
+void TextPostings::ShrinkToFit() {
+  for (auto& [term, p] : map_) p.ShrinkToFit();
+}
+
+void TextPostings::Remap(const std::vector<uint32_t>& remap, uint32_t new_universe) {
+  for (auto& [term, p] : map_) p.Remap(remap, new_universe);
+  // Rebuild the arena without the dropped docs' and promoted terms' records.
+  std::vector<std::pair<uint32_t, std::string>> keep;
+  keep.reserve(single_.size());
+  for (uint64_t pos : single_) {
+    const uint32_t d = remap[DocAt(pos)];
+    if (d != Posting::kDropped) keep.emplace_back(d, std::string(TermAt(pos)));
+  }
+  single_.clear();
+  chunks_.clear();
+  chunk_used_ = kChunkBytes;
+  single_.reserve(keep.size());
+  for (const auto& [d, term] : keep) single_.insert(Store(term, d));
+}
+
 size_t TextPostings::MemoryBytes() const {
   size_t bytes = map_.capacity() * (sizeof(std::pair<std::string, Posting>) + 1);
   for (const auto& [s, p] : map_) {
     if (s.capacity() > 15) bytes += s.capacity() + 1;
     bytes += p.MemoryBytes();
   }
+  bytes += single_.capacity() * (sizeof(uint64_t) + 1) + chunks_.size() * kChunkBytes;
   return bytes;
 }
 

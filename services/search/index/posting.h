@@ -7,13 +7,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 
 namespace microreach::search {
+
+class SnapshotCodec;  // snapshot.cc: reads and writes the private state
 
 // Word-parallel kernels over uint64 bitsets of `n` words. They are compiled
 // twice (AVX2 and baseline) and picked at load time, because the Debian
@@ -69,6 +74,7 @@ class Posting {
   static constexpr uint32_t kDropped = 0xFFFFFFFFu;
 
  private:
+  friend class SnapshotCodec;
   void ToDense(uint32_t universe);
   void ToSparse();
 
@@ -124,23 +130,68 @@ class PostingCursor {
 };
 
 // The postings of an open vocabulary that needs no ids (bio, caption,
-// hashtag, name words, mentions): the posting lives in the hash slot, so
-// adding a doc touches one cache line fewer than id -> vector lookups.
+// hashtag, name words, mentions). Most terms of such a vocabulary occur in a
+// single doc (handle suffixes, mentions of other creators): those are kept
+// as a record {doc, length, bytes} in a byte arena, found through a hash set
+// of arena positions (about 30 bytes per term instead of ~200 for a string
+// key, a Posting and a one-id vector). A term moves to the map, where the
+// posting lives in the hash slot, when a second doc adds it.
 class TextPostings {
  public:
-  Posting& Get(absl::string_view term) { return map_[term]; }
-  const Posting* Find(absl::string_view term) const {
-    auto it = map_.find(term);
-    return it == map_.end() ? nullptr : &it->second;
-  }
-  template <typename F>
-  void ForEach(F&& f) {
-    for (auto& [term, p] : map_) f(p);
-  }
+  TextPostings();
+  TextPostings(const TextPostings&) = delete;
+  TextPostings& operator=(const TextPostings&) = delete;
+  // Adds `doc` (>= every doc added before) to the posting of `term`; returns
+  // whether the (term, doc) pair was new.
+  bool Add(absl::string_view term, uint32_t doc, uint32_t universe);
+  // The posting of `term`, or nullptr. A single-doc term gets a one-id
+  // Posting built in `scratch`, which must outlive the pointer's use.
+  const Posting* Find(absl::string_view term, std::deque<Posting>* scratch) const;
+  // Terms held by one doc / by more.
+  size_t singles() const { return single_.size(); }
+  size_t shared() const { return map_.size(); }
+  void Rebalance(uint32_t universe);
+  void ShrinkToFit();
+  // Rewrites doc ids through `remap` (Posting::kDropped for deleted docs).
+  void Remap(const std::vector<uint32_t>& remap, uint32_t new_universe);
   size_t MemoryBytes() const;
 
  private:
+  friend class SnapshotCodec;
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+  // Records: doc (4 bytes), length (1 byte), the term's bytes. A position
+  // is chunk << 20 | offset.
+  const char* Record(uint64_t pos) const { return chunks_[pos >> 20].get() + (pos & 0xFFFFF); }
+  char* Record(uint64_t pos) { return chunks_[pos >> 20].get() + (pos & 0xFFFFF); }
+  absl::string_view TermAt(uint64_t pos) const {
+    const char* r = Record(pos);
+    return absl::string_view(r + 5, static_cast<unsigned char>(r[4]));
+  }
+  uint32_t DocAt(uint64_t pos) const {
+    uint32_t d;
+    std::memcpy(&d, Record(pos), 4);
+    return d;
+  }
+  uint64_t Store(absl::string_view term, uint32_t doc);
+
+  struct Hash {
+    using is_transparent = void;
+    const TextPostings* owner;
+    size_t operator()(uint64_t pos) const { return (*this)(owner->TermAt(pos)); }
+    size_t operator()(absl::string_view s) const { return absl::Hash<absl::string_view>()(s); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    const TextPostings* owner;
+    bool operator()(uint64_t a, uint64_t b) const { return a == b; }
+    bool operator()(uint64_t a, absl::string_view b) const { return owner->TermAt(a) == b; }
+    bool operator()(absl::string_view a, uint64_t b) const { return a == owner->TermAt(b); }
+  };
+
   absl::flat_hash_map<std::string, Posting> map_;
+  absl::flat_hash_set<uint64_t, Hash, Eq> single_;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t chunk_used_ = kChunkBytes;
 };
 
 // Maps the strings of one vocabulary (countries, hashtags, bio words...) to
@@ -172,6 +223,7 @@ class Vocabulary {
   size_t MemoryBytes() const;
 
  private:
+  friend class SnapshotCodec;
   bool keep_names_;
   uint32_t next_id_ = 1;
   absl::flat_hash_map<std::string, uint32_t> ids_;
