@@ -5,6 +5,7 @@
 # catalog: 512 MiB, or $LOCAL_PROFILE_CACHE_MB), the load generator running on
 # the same machine.
 #   bench/load/run-search-service.sh [build-dir] [creators]
+#   GET_CONCURRENCY="4 8 16 64" (the default) sets the GetCreator runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build/release}"
@@ -30,7 +31,7 @@ pids+=($!)
 load="$build/bench/load/search_load"
 echo "creators: $creators, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" --mode=upsert
-for c in 16 64; do
+for c in ${GET_CONCURRENCY:-4 8 16 64}; do
   "$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" \
     --mode=get --concurrency="$c" --duration=10s
 done
