@@ -29,11 +29,6 @@ using namespace scoring::v1;  // NOLINT(google-build-using-namespace): test brev
 
 constexpr char kToken[] = "scoring-test-token-0123456789";
 
-std::string BinaryDir() {
-  const char* dir = std::getenv("MR_BINARY_DIR");  // NOLINT(concurrency-mt-unsafe): set up only
-  return dir ? dir : ".";
-}
-
 cv1::Creator Profile(const std::string& handle, int64_t followers, double likes,
                      double female_share, double us_share, double credibility) {
   cv1::Creator c;
@@ -105,20 +100,16 @@ class ScoringServiceTest : public ::testing::Test {
         absl::StrCat("--redis_address=", redis_.address()),
         absl::StrCat("--auth_tokens=", kToken, "=acme"), "--drain=0s"};
     flags.insert(flags.end(), extra.begin(), extra.end());
-    auto process = testing::ServiceProcess::Start(
-        absl::StrCat(BinaryDir(), "/services/", name, "/microreach-", name), flags);
+    auto process = testing::ServiceProcess::StartServing(
+        testing::BuiltBinary(absl::StrCat("services/", name, "/microreach-", name)), flags,
+        address);
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) return nullptr;
-    absl::Status healthy = (*process)->WaitForHealthy(address, absl::Now() + absl::Seconds(30));
-    EXPECT_TRUE(healthy.ok()) << healthy << (*process)->ReadLog();
     return *std::move(process);
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const char* token = kToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    if (token != nullptr) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return ctx;
+    return testing::BearerContext(token);
   }
 
   void SeedCatalog() {

@@ -28,20 +28,18 @@ class SearchOnPostgresTest : public ::testing::Test {
 
   std::unique_ptr<testing::ServiceProcess> StartSearch() {
     address_ = absl::StrCat("127.0.0.1:", testing::FreePort());
-    const char* dir = std::getenv("MR_BINARY_DIR");
-    auto process = testing::ServiceProcess::Start(
-        absl::StrCat(dir ? dir : ".", "/services/search/microreach-search"),
+    auto process = testing::ServiceProcess::StartServing(
+        testing::BuiltBinary("services/search/microreach-search"),
         {absl::StrCat("--grpc_address=", address_),
          absl::StrCat("--metrics_address=127.0.0.1:", testing::FreePort()),
          "--redis_address=",  // reads go to the store, so they prove what it holds
          absl::StrCat("--store_url=postgresql://postgres@", postgres_.host(), ":", postgres_.port(),
                       "/", postgres_.database()),
          absl::StrCat("--data_dir=", data_.path()), absl::StrCat("--auth_tokens=", kToken, "=acme"),
-         "--drain=0s"});
+         "--drain=0s"},
+        address_, absl::Seconds(60));
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) return nullptr;
-    absl::Status healthy = (*process)->WaitForHealthy(address_, absl::Now() + absl::Seconds(60));
-    EXPECT_TRUE(healthy.ok()) << healthy << (*process)->ReadLog();
     stub_ =
         SearchService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     return *std::move(process);

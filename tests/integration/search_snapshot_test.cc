@@ -49,9 +49,7 @@ class SearchSnapshotTest : public ::testing::Test {
   // A search process on the shared SQLite store, with or without snapshots.
   std::unique_ptr<testing::ServiceProcess> Start(bool snapshots,
                                                  const std::string& interval = "10m") {
-    const int port = testing::FreePort();
-    address_ = absl::StrCat("127.0.0.1:", port);
-    const char* dir = std::getenv("MR_BINARY_DIR");  // NOLINT(concurrency-mt-unsafe): read-only
+    address_ = absl::StrCat("127.0.0.1:", testing::FreePort());
     std::vector<std::string> args = {
         absl::StrCat("--grpc_address=", address_),
         absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_ = testing::FreePort()),
@@ -61,23 +59,16 @@ class SearchSnapshotTest : public ::testing::Test {
       args.push_back(absl::StrCat("--index_snapshot_path=", SnapshotPath()));
       args.push_back(absl::StrCat("--index_snapshot_interval=", interval));
     }
-    auto process = testing::ServiceProcess::Start(
-        absl::StrCat(dir ? dir : ".", "/services/search/microreach-search"), args);
+    auto process = testing::ServiceProcess::StartServing(
+        testing::BuiltBinary("services/search/microreach-search"), args, address_);
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) return nullptr;
-    absl::Status healthy = (*process)->WaitForHealthy(address_, absl::Now() + absl::Seconds(30));
-    EXPECT_TRUE(healthy.ok()) << healthy << (*process)->ReadLog();
     stub_ =
         SearchService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     return *std::move(process);
   }
 
-  std::unique_ptr<grpc::ClientContext> Context() {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return ctx;
-  }
+  std::unique_ptr<grpc::ClientContext> Context() { return testing::BearerContext(kToken); }
 
   void Upsert(const std::vector<Creator>& creators) {
     auto ctx = Context();

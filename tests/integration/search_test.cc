@@ -57,29 +57,23 @@ class SearchServiceTest : public ::testing::Test {
   }
 
   std::unique_ptr<testing::ServiceProcess> Start(std::string* address) {
-    const int port = testing::FreePort();
-    *address = absl::StrCat("127.0.0.1:", port);
-    const char* dir = std::getenv("MR_BINARY_DIR");
-    auto process = testing::ServiceProcess::Start(
-        absl::StrCat(dir ? dir : ".", "/services/search/microreach-search"),
+    *address = absl::StrCat("127.0.0.1:", testing::FreePort());
+    auto process = testing::ServiceProcess::StartServing(
+        testing::BuiltBinary("services/search/microreach-search"),
         {absl::StrCat("--grpc_address=", *address),
          absl::StrCat("--metrics_address=127.0.0.1:", testing::FreePort()),
          absl::StrCat("--redis_address=", redis_.address()),
          absl::StrCat("--data_dir=", data_.path()),
          absl::StrCat("--auth_tokens=", kToken, "=acme,other-token-0123456789=zeta"),
-         "--catalog_writers=acme", "--catalog_poll_interval=100ms", "--drain=0s"});
+         "--catalog_writers=acme", "--catalog_poll_interval=100ms", "--drain=0s"},
+        *address);
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) return nullptr;
-    absl::Status healthy = (*process)->WaitForHealthy(*address, absl::Now() + absl::Seconds(30));
-    EXPECT_TRUE(healthy.ok()) << healthy << (*process)->ReadLog();
     return *std::move(process);
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const char* token = kToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    if (token != nullptr) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return ctx;
+    return testing::BearerContext(token);
   }
 
   UpsertCreatorsResponse Upsert(const std::vector<Creator>& creators, grpc::Status* status,

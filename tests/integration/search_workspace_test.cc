@@ -74,27 +74,22 @@ class SearchWorkspaceTest : public ::testing::Test {
 
   std::unique_ptr<testing::ServiceProcess> Start(std::string* address) {
     *address = absl::StrCat("127.0.0.1:", testing::FreePort());
-    const char* dir = std::getenv("MR_BINARY_DIR");  // NOLINT(concurrency-mt-unsafe): set up only
-    auto process = testing::ServiceProcess::Start(
-        absl::StrCat(dir ? dir : ".", "/services/search/microreach-search"),
+    auto process = testing::ServiceProcess::StartServing(
+        testing::BuiltBinary("services/search/microreach-search"),
         {absl::StrCat("--grpc_address=", *address),
          absl::StrCat("--metrics_address=127.0.0.1:", testing::FreePort()),
          absl::StrCat("--redis_address=", redis_.address()),
          absl::StrCat("--data_dir=", data_.path()),
          absl::StrCat("--auth_tokens=", kAcme, "=acme,", kZeta, "=zeta"), "--catalog_writers=acme",
-         "--catalog_poll_interval=100ms", "--drain=0s"});
+         "--catalog_poll_interval=100ms", "--drain=0s"},
+        *address);
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) return nullptr;
-    absl::Status healthy = (*process)->WaitForHealthy(*address, absl::Now() + absl::Seconds(30));
-    EXPECT_TRUE(healthy.ok()) << healthy << (*process)->ReadLog();
     return *std::move(process);
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const char* token = kAcme) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    if (token != nullptr) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return ctx;
+    return testing::BearerContext(token);
   }
 
   void SeedCatalog() {
