@@ -1019,16 +1019,7 @@ SearchQuery RandomQuery(Rng& r, const std::vector<std::string>& ids) {
     if (r.Chance(0.5)) b.add_categories(static_cast<cv1::Category>(1 + r.Uniform(6)));
     q.target = b;
   }
-  q.sort_direction = r.Chance(0.3) ? v1::SORT_DIRECTION_ASCENDING : v1::SORT_DIRECTION_UNSPECIFIED;
-  q.limit = 1 + static_cast<int32_t>(r.Uniform(30));
-  q.offset = r.Chance(0.3) ? r.Uniform(200) : 0;
-  static const v1::FacetField kFacets[] = {
-      v1::FACET_FIELD_TIER,         v1::FACET_FIELD_PLATFORM,     v1::FACET_FIELD_COUNTRY,
-      v1::FACET_FIELD_CATEGORY,     v1::FACET_FIELD_LANGUAGE,     v1::FACET_FIELD_GENDER,
-      v1::FACET_FIELD_ACCOUNT_TYPE, v1::FACET_FIELD_CONTENT_TYPE, v1::FACET_FIELD_AUDIENCE_COUNTRY,
-      v1::FACET_FIELD_CITY,         v1::FACET_FIELD_VERIFIED};
-  const int nf = static_cast<int>(r.Uniform(4));
-  for (int i = 0; i < nf; ++i) q.facets.push_back(kFacets[r.Uniform(11)]);
+  testing::RandomPaging(r, 200, q);
   return q;
 }
 

@@ -178,4 +178,19 @@ cv1::Creator RandomCreator(Rng& r, uint32_t id, const CatalogShape& s, int64_t n
   return c;
 }
 
+void RandomPaging(Rng& rng, uint32_t max_offset, SearchQuery& q) {
+  namespace v1 = ::microreach::search::v1;
+  q.sort_direction =
+      rng.Chance(0.3) ? v1::SORT_DIRECTION_ASCENDING : v1::SORT_DIRECTION_UNSPECIFIED;
+  q.limit = 1 + static_cast<int32_t>(rng.Uniform(30));
+  q.offset = rng.Chance(0.3) ? rng.Uniform(max_offset) : 0;
+  static const v1::FacetField kFacets[] = {
+      v1::FACET_FIELD_TIER,         v1::FACET_FIELD_PLATFORM,     v1::FACET_FIELD_COUNTRY,
+      v1::FACET_FIELD_CATEGORY,     v1::FACET_FIELD_LANGUAGE,     v1::FACET_FIELD_GENDER,
+      v1::FACET_FIELD_ACCOUNT_TYPE, v1::FACET_FIELD_CONTENT_TYPE, v1::FACET_FIELD_AUDIENCE_COUNTRY,
+      v1::FACET_FIELD_CITY,         v1::FACET_FIELD_VERIFIED};
+  const int nf = static_cast<int>(rng.Uniform(4));
+  for (int i = 0; i < nf; ++i) q.facets.push_back(kFacets[rng.Uniform(11)]);
+}
+
 }  // namespace microreach::search::testing

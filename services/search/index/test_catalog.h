@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "microreach/common/v1/creator.pb.h"
+#include "services/search/index/search_query.h"
 
 namespace microreach::search::testing {
 
@@ -60,6 +61,9 @@ std::string CountryCode(uint32_t i);
 // A random creator "c<id>" drawn from `shape`.
 common::v1::Creator RandomCreator(Rng& rng, uint32_t id, const CatalogShape& shape,
                                   int64_t now_seconds);
+// Random direction (30% ascending), limit 1..30, offset (30% of the time,
+// below `max_offset`) and up to three facets for a random query.
+void RandomPaging(Rng& rng, uint32_t max_offset, SearchQuery& q);
 
 }  // namespace microreach::search::testing
 
