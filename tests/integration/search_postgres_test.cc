@@ -1,7 +1,9 @@
 // The search service on the production store: PostgreSQL 15, restarted
 // under a stream of writes. Every acknowledged write must survive, both in
 // the running service and in a new process that rebuilds its index.
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/metrics/http_get.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -31,7 +33,7 @@ class SearchOnPostgresTest : public ::testing::Test {
     auto process = testing::ServiceProcess::StartServing(
         testing::BuiltBinary("services/search/microreach-search"),
         {absl::StrCat("--grpc_address=", address_),
-         absl::StrCat("--metrics_address=127.0.0.1:", testing::FreePort()),
+         absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_ = testing::FreePort()),
          "--redis_address=",  // reads go to the store, so they prove what it holds
          absl::StrCat("--store_url=postgresql://postgres@", postgres_.host(), ":", postgres_.port(),
                       "/", postgres_.database()),
@@ -43,6 +45,32 @@ class SearchOnPostgresTest : public ::testing::Test {
     stub_ =
         SearchService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     return *std::move(process);
+  }
+
+  // microreach_index_staleness_seconds, or -1 when it cannot be read.
+  double Staleness() {
+    auto r = metrics::HttpGet("127.0.0.1", metrics_port_, "/metrics");
+    if (!r.ok()) return -1;
+    const std::string prefix = "\nmicroreach_index_staleness_seconds ";
+    const size_t at = r->body.find(prefix);
+    if (at == std::string::npos) return -1;
+    const size_t start = at + prefix.size();
+    double value = -1;
+    if (!absl::SimpleAtod(r->body.substr(start, r->body.find('\n', start) - start), &value)) {
+      return -1;
+    }
+    return value;
+  }
+
+  // Waits up to 20 s for `pred(Staleness())`.
+  template <typename Pred>
+  bool StalenessBecomes(Pred pred) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (absl::Now() < deadline) {
+      if (pred(Staleness())) return true;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
   }
 
   // Upserts one profile; true only when the service acknowledged it.
@@ -84,6 +112,7 @@ class SearchOnPostgresTest : public ::testing::Test {
   testing::TempDir data_;
   testing::PostgresServer postgres_;
   std::string address_;
+  int metrics_port_ = 0;
   std::unique_ptr<SearchService::Stub> stub_;
 };
 
@@ -95,10 +124,14 @@ TEST_F(SearchOnPostgresTest, RestartOfPostgresLosesNoAcknowledgedWrite) {
     if (Write(i)) acknowledged.push_back(i);
   }
   ASSERT_EQ(acknowledged.size(), 20u);
+  // The replica poller keeps the index current: staleness stays below a second.
+  EXPECT_TRUE(StalenessBecomes([](double s) { return s >= 0 && s < 1.0; })) << Staleness();
 
   ASSERT_TRUE(postgres_.Stop().ok());
   // Writes while the database is down fail (UNAVAILABLE) rather than hang.
   EXPECT_FALSE(Write(1000));
+  // The poller cannot reach the store: operators see the index fall behind.
+  EXPECT_TRUE(StalenessBecomes([](double s) { return s > 2.0; })) << Staleness();
   ASSERT_TRUE(postgres_.Start().ok()) << postgres_.ReadLog();
 
   // The service reconnects by itself; writes are acknowledged again.
@@ -110,6 +143,7 @@ TEST_F(SearchOnPostgresTest, RestartOfPostgresLosesNoAcknowledgedWrite) {
     if (Write(i)) acknowledged.push_back(i);
   }
   for (int i : acknowledged) EXPECT_TRUE(Readable(i)) << "creator " << i;
+  EXPECT_TRUE(StalenessBecomes([](double s) { return s >= 0 && s < 1.0; })) << Staleness();
 
   // A new process rebuilds its index from PostgreSQL with every write in it.
   ASSERT_TRUE(search->Stop().ok());

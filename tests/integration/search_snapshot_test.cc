@@ -153,6 +153,8 @@ TEST_F(SearchSnapshotTest, RestartLoadsTheSnapshotAndCatchesUpWithTheStore) {
   EXPECT_THAT(log, Not(HasSubstr("rebuilding the index")));
   EXPECT_EQ(Metric("microreach_index_snapshot_loaded"), "1");
   EXPECT_NE(Metric("microreach_index_snapshot_load_seconds"), "");
+  EXPECT_EQ(Metric("microreach_index_creators"), "3");  // anna, carla and dora
+  EXPECT_NE(Metric("microreach_index_bytes"), "0");
   EXPECT_THAT(Handles(), ::testing::ElementsAre("anna", "dora", "carla"));
   // Writes after a snapshot start behave as usual.
   Upsert({Profile("eve", 70'000)});
