@@ -68,7 +68,7 @@ TEST(DetectFollowerSpikes, OneSpikeIsNotAStaircase) {
 // A series of `days` daily gains of `base_gain` from `start`, with the given
 // gains on the given days (day d is the gain from value d - 1 to value d).
 std::vector<int64_t> Series(int64_t start, int days, int64_t base_gain,
-                            std::vector<std::pair<int, int64_t>> spikes) {
+                            const std::vector<std::pair<int, int64_t>>& spikes) {
   std::vector<int64_t> series = {start};
   for (int day = 1; day <= days; ++day) {
     int64_t gain = base_gain;

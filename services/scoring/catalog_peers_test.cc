@@ -11,7 +11,7 @@ namespace cv1 = ::microreach::common::v1;
 TEST(PeerTableFromCatalogStats, CellsWithTooFewRatesFallBackToTheReference) {
   search::v1::GetCatalogStatsResponse stats;
   stats.set_catalog_version(42);
-  auto add = [&](cv1::Platform p, cv1::Tier t, int64_t n, std::vector<double> q) {
+  auto add = [&](cv1::Platform p, cv1::Tier t, int64_t n, const std::vector<double>& q) {
     search::v1::EngagementRateQuantiles* cell = stats.add_engagement_quantiles();
     cell->set_platform(p);
     cell->set_tier(t);

@@ -180,6 +180,7 @@ TEST_P(CreatorStoreTest, OneBatchBehavesAsItsRecordsInOrder) {
 
 TEST_P(CreatorStoreTest, LargeBatchesOfNewAndChangedRecordsLand) {
   std::vector<Creator> batch;
+  batch.reserve(1000);
   for (int i = 0; i < 1000; ++i) {
     batch.push_back(Profile("tiktok:" + std::to_string(i), "h" + std::to_string(i), i));
   }

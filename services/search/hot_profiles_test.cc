@@ -97,7 +97,7 @@ TEST(HotProfilesTest, StaysWithinItsBoundByEvictingTheLeastRecentlyUsed) {
 TEST(HotProfilesTest, AnEntryThatWasHitOutlivesOnesThatWereNot) {
   // One shard's worth: ids that land in one shard are not known up front,
   // so use a bound where every shard holds about four 200-byte values.
-  HotProfiles lru(32 * 1400, absl::Minutes(1), nullptr);
+  HotProfiles lru(size_t{32} * 1400, absl::Minutes(1), nullptr);
   lru.Insert("hot", Value(std::string(200, 'h')), lru.Ticket("hot"));
   for (int i = 0; i < 2000; ++i) {
     ASSERT_NE(lru.Get("hot"), nullptr) << "evicted after " << i << " inserts";

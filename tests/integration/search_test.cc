@@ -20,7 +20,6 @@ namespace {
 using common::v1::Creator;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
 using namespace search::v1;  // NOLINT(google-build-using-namespace): test brevity
 
 constexpr char kToken[] = "search-test-token-0123456789";

@@ -915,7 +915,7 @@ __attribute__((always_inline)) inline uint64_t PackBits(const uint8_t* t) {
   uint64_t out = 0;
   for (int k = 0; k < 8; ++k) {
     uint64_t x;
-    std::memcpy(&x, t + 8 * k, 8);
+    std::memcpy(&x, t + std::ptrdiff_t{8} * k, 8);
     out |= ((x * 0x0102040810204080ull) >> 56) << (8 * k);
   }
   return out;

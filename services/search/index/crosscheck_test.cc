@@ -1075,6 +1075,7 @@ TEST_P(CrossCheckTest, SearchEqualsBruteForce) {
   }
   ASSERT_EQ(index.size(), catalog.size());
   std::vector<std::string> ids;
+  ids.reserve(catalog.size());
   for (auto& [id, c] : catalog) ids.push_back(id);
 
   int compared = 0;
