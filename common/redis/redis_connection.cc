@@ -241,4 +241,17 @@ absl::Status RedisConnection::MSet(absl::Span<const SetEntry> entries) {
   return absl::OkStatus();
 }
 
+RedisOptions RedisOptionsFor(std::string_view address, int pool_size, absl::Duration timeout,
+                             std::string_view password) {
+  RedisOptions options;
+  const size_t colon = address.rfind(':');
+  options.host = std::string(address.substr(0, colon));
+  options.port = std::stoi(std::string(address.substr(colon + 1)));
+  options.pool_size = pool_size;
+  options.command_timeout = timeout;
+  options.connect_timeout = timeout * 4;
+  if (!password.empty()) options.password = std::string(password);
+  return options;
+}
+
 }  // namespace microreach::redis

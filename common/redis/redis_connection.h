@@ -34,6 +34,12 @@ struct RedisOptions {
   int db = 0;                           // SELECT after connect when non-zero.
 };
 
+// The options a service derives from its flags: `address` is "host:port"
+// (validated by the server config), commands time out after `timeout`,
+// connects after four times that; an empty `password` means no AUTH.
+RedisOptions RedisOptionsFor(std::string_view address, int pool_size, absl::Duration timeout,
+                             std::string_view password);
+
 struct ContextDeleter {
   void operator()(redisContext* context) const { redisFree(context); }
 };

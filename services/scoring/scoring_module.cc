@@ -77,14 +77,9 @@ class ScoringModule final : public server::ServiceModule {
                                 {"overrides", module->config_.overrides}});
 
     if (!context.config.redis_address.empty()) {
-      redis::RedisOptions redis;
-      const size_t colon = context.config.redis_address.rfind(':');
-      redis.host = context.config.redis_address.substr(0, colon);
-      redis.port = std::stoi(context.config.redis_address.substr(colon + 1));
-      redis.pool_size = context.config.redis_pool_size;
-      redis.command_timeout = context.config.redis_timeout;
-      redis.connect_timeout = context.config.redis_timeout * 4;
-      if (!context.config.redis_password.empty()) redis.password = context.config.redis_password;
+      const redis::RedisOptions redis =
+          redis::RedisOptionsFor(context.config.redis_address, context.config.redis_pool_size,
+                                 context.config.redis_timeout, context.config.redis_password);
       module->pool_ = std::make_unique<redis::RedisPool>(redis);
     }
 
