@@ -738,7 +738,16 @@ void RandomAudience(Rng& r, cv1::AudienceShareFilter* a, const char* prefix, uin
       a->add_exclude(v);
     }
   }
-  a->set_min_share(r.Chance(0.3) ? 0.0 : 0.3 * r.Unit());
+  // Some minimums sit exactly on an audience-country posting bucket bound,
+  // where the postings alone decide the include part.
+  static constexpr double kBucketBounds[] = {0.05, 0.1, 0.2, 0.3, 0.5};
+  if (r.Chance(0.3)) {
+    a->set_min_share(0.0);
+  } else if (r.Chance(0.3)) {
+    a->set_min_share(kBucketBounds[r.Uniform(5)]);
+  } else {
+    a->set_min_share(0.3 * r.Unit());
+  }
   a->set_max_excluded_share(r.Chance(0.4) ? 0.0 : 0.3 * r.Unit());
   a->set_aggregation(r.Chance(0.5) ? cv1::SHARE_AGGREGATION_SUM : cv1::SHARE_AGGREGATION_ANY);
 }
