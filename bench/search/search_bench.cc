@@ -66,6 +66,9 @@ ABSL_FLAG(std::string, pg_settings, "",
 ABSL_FLAG(bool, check, true, "Check that the index and PostgreSQL return the same results.");
 ABSL_FLAG(bool, explain, false, "Print EXPLAIN (ANALYZE, BUFFERS) of each PostgreSQL query.");
 ABSL_FLAG(std::string, only, "", "Run only queries whose name contains this.");
+ABSL_FLAG(int, query_threads, 0,
+          "Threads one search may use (CreatorIndex::Options::query_threads): 0 = every core, "
+          "1 = the calling thread only.");
 ABSL_FLAG(std::string, index_snapshot, "",
           "Index snapshot file: loaded instead of generating and bulk-loading the catalog when "
           "it exists (it must come from the same --creators and --seed), written after the "
@@ -429,7 +432,9 @@ int Main() {
               static_cast<unsigned long long>(seed), std::thread::hardware_concurrency());
 
   // 1. The index.
-  search::CreatorIndex index;
+  search::CreatorIndex::Options index_options;
+  index_options.query_threads = absl::GetFlag(FLAGS_query_threads);
+  search::CreatorIndex index(index_options);
   malloc_trim(0);
   const int64_t rss0 = RssBytes();
   double gen_s = 0;

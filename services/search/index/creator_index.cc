@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/search/index/query_pool.h"
 #include "services/search/index/term_index.h"
 #include "services/search/index/text.h"
 
@@ -1142,17 +1143,18 @@ CreatorIndex::CheckWord(const Compiled& cq, size_t i, uint32_t base, uint64_t wo
 // are gathered per 256 words and checked in one loop (CheckDocs). Once fewer
 // than 4 candidates per word remain on average, the rest run on the list of
 // candidate docs, compacted after each check, without visiting empty words.
-void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_words) const {
-  if (c.checks.empty()) return;
+void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t w0, size_t w1) const {
+  if (c.checks.empty() || w0 >= w1) return;
   constexpr size_t kBlockWords = 256;
   std::vector<uint32_t> list;
   size_t i = 0;
-  uint64_t cands = BitsCount(bits, n_words);
+  const size_t n_words = w1 - w0;
+  uint64_t cands = BitsCount(bits + w0, n_words);
   while (i < c.checks.size() && cands >= n_words * kVectorMin) {
     uint32_t sparse[kBlockWords * kVectorMin];
     uint8_t pass[kBlockWords * kVectorMin];
-    for (size_t b = 0; b < n_words; b += kBlockWords) {
-      const size_t e = std::min(n_words, b + kBlockWords);
+    for (size_t b = w0; b < w1; b += kBlockWords) {
+      const size_t e = std::min(w1, b + kBlockWords);
       size_t n_sparse = 0;
       for (size_t w = b; w < e; ++w) {
         uint64_t word = bits[w];
@@ -1174,11 +1176,11 @@ void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_w
       }
     }
     ++i;
-    cands = BitsCount(bits, n_words);
+    cands = BitsCount(bits + w0, n_words);
   }
   if (i == c.checks.size() || cands == 0) return;
   list.reserve(cands);
-  for (size_t w = 0; w < n_words; ++w) {
+  for (size_t w = w0; w < w1; ++w) {
     for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
       list.push_back(static_cast<uint32_t>(w * 64) + static_cast<uint32_t>(__builtin_ctzll(word)));
     }
@@ -1193,7 +1195,7 @@ void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_w
     }
     list.resize(out);
   }
-  std::fill(bits, bits + n_words, 0);
+  std::fill(bits + w0, bits + w1, 0);
   for (uint32_t d : list) SetBit(bits, d);
 }
 
@@ -1360,6 +1362,105 @@ struct ConstraintProbe {
 
 }  // namespace
 
+struct CreatorIndex::Parts {
+  QueryPool* pool = nullptr;
+  size_t n_words = 0;
+  int count = 1;
+  // Words [first, second) of part p, cut on whole cache lines.
+  std::pair<size_t, size_t> Range(int p) const {
+    const size_t lines = (n_words + 7) / 8;
+    const size_t a =
+        std::min(n_words, lines * static_cast<size_t>(p) / static_cast<size_t>(count) * 8);
+    const size_t b =
+        std::min(n_words, lines * static_cast<size_t>(p + 1) / static_cast<size_t>(count) * 8);
+    return {a, b};
+  }
+  // Calls f(part, w0, w1) for every part, side by side.
+  template <typename F>
+  void RunIndexed(F&& f) const {
+    if (count == 1) {
+      f(0, size_t{0}, n_words);
+      return;
+    }
+    pool->Run(count, [&](int p) {
+      const auto [w0, w1] = Range(p);
+      f(p, w0, w1);
+    });
+  }
+  // Calls f(w0, w1) for every part, side by side.
+  template <typename F>
+  void Run(F&& f) const {
+    RunIndexed([&](int, size_t w0, size_t w1) { f(w0, w1); });
+  }
+};
+
+CreatorIndex::Parts CreatorIndex::PartsFor(size_t n_words) const {
+  Parts parts;
+  parts.n_words = n_words;
+  if (options_.query_threads == 1 || n_words * 64 < options_.parallel_min_docs) return parts;
+  parts.pool = &QueryPool::Shared();
+  const int threads =
+      options_.query_threads > 0 ? options_.query_threads : parts.pool->parallelism();
+  // At least one cache line of words per part.
+  parts.count = static_cast<int>(std::clamp<size_t>(n_words / 8, 1, static_cast<size_t>(threads)));
+  return parts;
+}
+
+void CreatorIndex::BuildCandidatesLocked(const Compiled& c, uint64_t* bits, size_t w0,
+                                         size_t w1) const {
+  const size_t n = w1 - w0;
+  if (n == 0) return;
+  uint64_t* out = bits + w0;
+  std::copy(alive_.begin() + static_cast<std::ptrdiff_t>(w0),
+            alive_.begin() + static_cast<std::ptrdiff_t>(w1), out);
+  // Scratch of this thread, indexed from word w0.
+  std::vector<uint64_t>& tmp = Scratch(1);
+  std::vector<uint64_t>& unit_bits = Scratch(2);
+  std::vector<uint64_t> alt_bits;
+  for (const auto& g : c.generators) {
+    if (g.postings.size() == 1 && g.postings[0]->dense()) {
+      // One dense posting: AND it in place (words past its end are zero).
+      const Posting* p = g.postings[0];
+      const size_t end = std::clamp(p->word_count(), w0, w1);
+      BitsAnd(out, p->words() + w0, end - w0);
+      std::fill(out + (end - w0), out + n, 0);
+      continue;
+    }
+    tmp.assign(n, 0);
+    for (const Posting* p : g.postings) p->OrRangeInto(tmp.data(), w0, w1);
+    BitsAnd(out, tmp.data(), n);
+  }
+  for (const auto& con : c.constraints) {
+    tmp.assign(n, 0);
+    for (const auto& alt : con.alts) {
+      if (alt.units.size() == 1) {
+        for (const Posting* p : alt.units[0].any) p->OrRangeInto(tmp.data(), w0, w1);
+        continue;
+      }
+      for (size_t ui = 0; ui < alt.units.size(); ++ui) {
+        unit_bits.assign(n, 0);
+        for (const Posting* p : alt.units[ui].any) p->OrRangeInto(unit_bits.data(), w0, w1);
+        if (ui == 0) {
+          alt_bits = unit_bits;
+        } else {
+          BitsAnd(alt_bits.data(), unit_bits.data(), n);
+        }
+      }
+      BitsOr(tmp.data(), alt_bits.data(), n);
+    }
+    if (con.exclude) {
+      BitsAndNot(out, tmp.data(), n);
+    } else {
+      BitsAnd(out, tmp.data(), n);
+    }
+  }
+  const uint32_t lo = static_cast<uint32_t>(w0 * 64);
+  for (auto it = std::lower_bound(c.excluded.begin(), c.excluded.end(), lo);
+       it != c.excluded.end() && *it < w1 * 64; ++it) {
+    ClearBit(bits, *it);
+  }
+}
+
 template <typename Emit, typename EmitBits>
 void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits) const {
   if (c.empty || live_ == 0) return;
@@ -1445,50 +1546,12 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
   }
 
   // Broad: build the candidate bitset with word-parallel AND/OR over the
-  // postings, then check the remaining predicates doc by doc.
+  // postings, then check the remaining predicates doc by doc. Both passes
+  // run over disjoint word ranges, side by side on a large catalog.
   std::vector<uint64_t>& bits = Scratch(0);
-  std::vector<uint64_t>& tmp = Scratch(1);
-  std::vector<uint64_t>& unit_bits = Scratch(2);
-  bits.assign(alive_.begin(), alive_.begin() + static_cast<std::ptrdiff_t>(n_words));
-  for (const auto& g : c.generators) {
-    if (g.postings.size() == 1 && g.postings[0]->dense()) {
-      // One dense posting: AND it in place (words past its end are zero).
-      const Posting* p = g.postings[0];
-      const size_t n = std::min(n_words, p->word_count());
-      BitsAnd(bits.data(), p->words(), n);
-      std::fill(bits.begin() + static_cast<std::ptrdiff_t>(n), bits.end(), 0);
-      continue;
-    }
-    tmp.assign(n_words, 0);
-    for (const Posting* p : g.postings) p->OrInto(tmp.data(), n_words);
-    BitsAnd(bits.data(), tmp.data(), n_words);
-  }
-  for (const auto& con : c.constraints) {
-    tmp.assign(n_words, 0);
-    for (const auto& alt : con.alts) {
-      if (alt.units.size() == 1) {
-        for (const Posting* p : alt.units[0].any) p->OrInto(tmp.data(), n_words);
-        continue;
-      }
-      std::vector<uint64_t> alt_bits;
-      for (size_t ui = 0; ui < alt.units.size(); ++ui) {
-        unit_bits.assign(n_words, 0);
-        for (const Posting* p : alt.units[ui].any) p->OrInto(unit_bits.data(), n_words);
-        if (ui == 0) {
-          alt_bits = unit_bits;
-        } else {
-          BitsAnd(alt_bits.data(), unit_bits.data(), n_words);
-        }
-      }
-      BitsOr(tmp.data(), alt_bits.data(), n_words);
-    }
-    if (con.exclude) {
-      BitsAndNot(bits.data(), tmp.data(), n_words);
-    } else {
-      BitsAnd(bits.data(), tmp.data(), n_words);
-    }
-  }
-  for (uint32_t d : c.excluded) ClearBit(bits.data(), d);
+  bits.resize(n_words);
+  const Parts parts = PartsFor(n_words);
+  parts.Run([&](size_t w0, size_t w1) { BuildCandidatesLocked(c, bits.data(), w0, w1); });
   // Every generator is in the bitset now: drop the include halves they
   // imply, and the checks left with nothing to do.
   {
@@ -1558,8 +1621,8 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
       c.checks = std::move(sorted);
     }
   }
-  RunChecksLocked(c, bits.data(), n_words);
-  emit_bits(bits.data(), n_words);
+  parts.Run([&](size_t w0, size_t w1) { RunChecksLocked(c, bits.data(), w0, w1); });
+  emit_bits(bits.data(), n_words, parts);
 }
 
 // ---------------------------------------------------------------------------
@@ -2373,9 +2436,9 @@ namespace {
 // `pass`; full 64-doc blocks are tested branch-free (vectorised), then
 // packed into a mask.
 template <typename T, typename Pass, typename F>
-void ForEachPassing(const uint64_t* words, size_t n_words, uint32_t docs, const T* col, Pass pass,
-                    F&& f) {
-  for (size_t w = 0; w < n_words; ++w) {
+void ForEachPassing(const uint64_t* words, size_t w0, size_t w1, uint32_t docs, const T* col,
+                    Pass pass, F&& f) {
+  for (size_t w = w0; w < w1; ++w) {
     uint64_t word = words[w];
     if (word == 0) continue;
     const uint32_t base = static_cast<uint32_t>(w * 64);
@@ -2406,9 +2469,10 @@ void ForEachPassing(const uint64_t* words, size_t n_words, uint32_t docs, const 
 // bound, the k best are all among them (ties at the bound included).
 // `known(v)` says whether v is a known value; returns false if the caller
 // must push every match itself.
-template <typename T, typename Known, typename Push>
-bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs, int64_t total,
+template <typename Parts, typename T, typename Known, typename Push>
+bool PushBeyondSampledBound(const uint64_t* words, const Parts& parts, uint32_t docs, int64_t total,
                             size_t k, bool ascending, const T* col, Known known, Push&& push) {
+  const size_t n_words = parts.n_words;
   constexpr int64_t kSample = 1024;
   if (k == 0 || total < 4096 || static_cast<int64_t>(k) * 4 > total) return false;
   // Every step-th word: about kSample matches, spread over the doc ids
@@ -2436,17 +2500,24 @@ bool PushBeyondSampledBound(const uint64_t* words, size_t n_words, uint32_t docs
                      std::greater<T>());
   }
   const T bound = sample[r];
+  // Each part gathers its docs beyond the bound; they are pushed in doc
+  // order afterwards.
+  std::vector<std::vector<uint32_t>> found(static_cast<size_t>(parts.count));
+  parts.RunIndexed([&](int p, size_t w0, size_t w1) {
+    std::vector<uint32_t>& out = found[static_cast<size_t>(p)];
+    auto keep = [&](uint32_t d) { out.push_back(d); };
+    if (ascending) {
+      ForEachPassing(
+          words, w0, w1, docs, col, [&](T v) { return known(v) & (v <= bound); }, keep);
+    } else {
+      ForEachPassing(
+          words, w0, w1, docs, col, [&](T v) { return known(v) & (v >= bound); }, keep);
+    }
+  });
   size_t pushed = 0;
-  auto counted = [&](uint32_t d) {
-    ++pushed;
-    push(d);
-  };
-  if (ascending) {
-    ForEachPassing(
-        words, n_words, docs, col, [&](T v) { return known(v) & (v <= bound); }, counted);
-  } else {
-    ForEachPassing(
-        words, n_words, docs, col, [&](T v) { return known(v) & (v >= bound); }, counted);
+  for (const std::vector<uint32_t>& part : found) {
+    for (uint32_t d : part) push(d);
+    pushed += part.size();
   }
   return pushed >= k;
 }
@@ -2607,6 +2678,117 @@ void CreatorIndex::CountFacetLocked(v1::FacetField f, uint32_t d, int64_t delta,
   }
 }
 
+absl::Span<const Posting> CreatorIndex::FacetPostingsLocked(v1::FacetField f) const {
+  switch (f) {
+    case v1::FACET_FIELD_TIER:
+      return absl::MakeConstSpan(tier_postings_);
+    case v1::FACET_FIELD_PLATFORM:
+      return absl::MakeConstSpan(platform_postings_);
+    case v1::FACET_FIELD_GENDER:
+      return absl::MakeConstSpan(gender_postings_);
+    case v1::FACET_FIELD_ACCOUNT_TYPE:
+      return absl::MakeConstSpan(account_type_postings_);
+    case v1::FACET_FIELD_CATEGORY:
+      return absl::MakeConstSpan(category_postings_);
+    case v1::FACET_FIELD_CONTENT_TYPE:
+      return absl::MakeConstSpan(content_type_postings_);
+    case v1::FACET_FIELD_COUNTRY:
+      return absl::MakeConstSpan(countries_->postings);
+    case v1::FACET_FIELD_LANGUAGE:
+      return absl::MakeConstSpan(languages_vocab_->postings);
+    case v1::FACET_FIELD_CITY:
+      return absl::MakeConstSpan(cities_->postings);
+    default:
+      return {};
+  }
+}
+
+void CreatorIndex::CountFacetsLocked(absl::Span<const v1::FacetField> facets, const uint64_t* fw,
+                                     int64_t ftotal, size_t w0, size_t w1,
+                                     std::vector<std::vector<int64_t>>* counts,
+                                     std::vector<int64_t>* missing) const {
+  const size_t n_words = WordsFor(docs_);
+  for (size_t i = 0; i < facets.size(); ++i) {
+    absl::Span<const Posting> postings = FacetPostingsLocked(facets[i]);
+    // In units of one matched doc visited by the column pass (a load
+    // and an increment, ~4 ns): an AND-and-count word of a dense
+    // posting costs about a sixteenth of that, a sparse id's bit test
+    // about half.
+    uint64_t posting_cost = 0;
+    for (const Posting& p : postings) posting_cost += p.dense() ? n_words / 16 : p.size() / 2;
+    if (!postings.empty() && posting_cost < static_cast<uint64_t>(ftotal)) {
+      for (size_t v = 0; v < postings.size(); ++v) {
+        const Posting& p = postings[v];
+        const int64_t n = static_cast<int64_t>(p.CountIn(fw, w0, w1));
+        if (v == 0) {
+          (*missing)[i] += n;
+        } else if (v < (*counts)[i].size()) {
+          (*counts)[i][v] += n;
+        }
+      }
+      continue;
+    }
+    // Column pass, one loop per facet kind so the inner loop is a
+    // plain load-and-increment.
+    std::vector<int64_t>& cnt = (*counts)[i];
+    auto each = [&](auto&& f) {
+      for (size_t w = w0; w < w1; ++w) {
+        uint64_t word = fw[w];
+        while (word != 0) {
+          f(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
+          word &= word - 1;
+        }
+      }
+    };
+    switch (facets[i]) {
+      case v1::FACET_FIELD_COUNTRY: {
+        int64_t none = 0;
+        each([&](uint32_t d) {
+          const uint16_t v = country_[d];
+          ++cnt[v];
+        });
+        std::swap(none, cnt[0]);
+        (*missing)[i] += none;
+        break;
+      }
+      case v1::FACET_FIELD_CITY: {
+        int64_t none = 0;
+        each([&](uint32_t d) { ++cnt[city_[d]]; });
+        std::swap(none, cnt[0]);
+        (*missing)[i] += none;
+        break;
+      }
+      case v1::FACET_FIELD_CATEGORY:
+        each([&](uint32_t d) {
+          uint32_t m = categories_[d];
+          if (m == 0) ++(*missing)[i];
+          while (m != 0) {
+            ++cnt[static_cast<size_t>(__builtin_ctz(m))];
+            m &= m - 1;
+          }
+        });
+        break;
+      case v1::FACET_FIELD_LANGUAGE: {
+        int64_t none = 0;
+        each([&](uint32_t d) {
+          const auto& l = languages_[d];
+          none += l[0] == 0 ? 1 : 0;
+          ++cnt[l[0]];
+          ++cnt[l[1]];
+          ++cnt[l[2]];
+          ++cnt[l[3]];
+        });
+        cnt[0] = 0;
+        (*missing)[i] += none;
+        break;
+      }
+      default:
+        each([&](uint32_t d) { CountFacetLocked(facets[i], d, 1, cnt.data(), &(*missing)[i]); });
+        break;
+    }
+  }
+}
+
 absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
   if (absl::Status s = ValidateSearchQuery(q, options_.reference_currency); !s.ok()) return s;
   absl::ReaderMutexLock lock(&mu_);
@@ -2719,32 +2901,6 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
     e.key = key_of(d, &e.known);
     col.heap.push_back(e);
   };
-  // Postings of the facet's values (value 0 = no value), when the facet has
-  // them; a broad match set counts against them word-parallel.
-  auto facet_postings = [&](v1::FacetField f) -> absl::Span<const Posting> {
-    switch (f) {
-      case v1::FACET_FIELD_TIER:
-        return absl::MakeConstSpan(tier_postings_);
-      case v1::FACET_FIELD_PLATFORM:
-        return absl::MakeConstSpan(platform_postings_);
-      case v1::FACET_FIELD_GENDER:
-        return absl::MakeConstSpan(gender_postings_);
-      case v1::FACET_FIELD_ACCOUNT_TYPE:
-        return absl::MakeConstSpan(account_type_postings_);
-      case v1::FACET_FIELD_CATEGORY:
-        return absl::MakeConstSpan(category_postings_);
-      case v1::FACET_FIELD_CONTENT_TYPE:
-        return absl::MakeConstSpan(content_type_postings_);
-      case v1::FACET_FIELD_COUNTRY:
-        return absl::MakeConstSpan(countries_->postings);
-      case v1::FACET_FIELD_LANGUAGE:
-        return absl::MakeConstSpan(languages_vocab_->postings);
-      case v1::FACET_FIELD_CITY:
-        return absl::MakeConstSpan(cities_->postings);
-      default:
-        return {};
-    }
-  };
   ExecuteLocked(
       c,
       [&](uint32_t d) {
@@ -2752,7 +2908,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
         for (size_t i = 0; i < col.facets.size(); ++i) count_facet(i, d);
         if (col.k > 0) push(d);
       },
-      [&](const uint64_t* words, size_t n_words) {
+      [&](const uint64_t* words, size_t n_words, const Parts& parts) {
         col.total = static_cast<int64_t>(BitsCount(words, n_words));
         // A match set larger than half the live docs counts its facets over
         // the complement (live docs that do not match) and subtracts them
@@ -2763,93 +2919,33 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
         if (complement) {
           std::vector<uint64_t>& comp = Scratch(1);
           comp.resize(n_words);
-          for (size_t w = 0; w < n_words; ++w) comp[w] = alive_[w] & ~words[w];
+          parts.Run([&](size_t w0, size_t w1) {
+            for (size_t w = w0; w < w1; ++w) comp[w] = alive_[w] & ~words[w];
+          });
           fw = comp.data();
           ftotal = static_cast<int64_t>(live_) - col.total;
         }
-        for (size_t i = 0; i < col.facets.size(); ++i) {
-          absl::Span<const Posting> postings = facet_postings(col.facets[i]);
-          // In units of one matched doc visited by the column pass (a load
-          // and an increment, ~4 ns): an AND-and-count word of a dense
-          // posting costs about a sixteenth of that, a sparse id's bit test
-          // about half.
-          uint64_t posting_cost = 0;
-          for (const Posting& p : postings) posting_cost += p.dense() ? n_words / 16 : p.size() / 2;
-          if (!postings.empty() && posting_cost < static_cast<uint64_t>(ftotal)) {
-            for (size_t v = 0; v < postings.size(); ++v) {
-              const Posting& p = postings[v];
-              int64_t n = 0;
-              if (p.dense()) {
-                n = static_cast<int64_t>(
-                    BitsAndCount(p.words(), fw, std::min(n_words, p.word_count())));
-              } else {
-                for (uint32_t d : p.ids()) n += TestBit(fw, d) ? 1 : 0;
+        if (!col.facets.empty()) {
+          // Each part counts into its own counters (part 0 into col's).
+          std::vector<std::vector<std::vector<int64_t>>> part_counts(
+              static_cast<size_t>(parts.count - 1), col.counts);
+          std::vector<std::vector<int64_t>> part_missing(static_cast<size_t>(parts.count - 1),
+                                                         col.missing);
+          for (auto& m : part_missing) std::fill(m.begin(), m.end(), 0);
+          parts.RunIndexed([&](int p, size_t w0, size_t w1) {
+            std::vector<std::vector<int64_t>>& counts =
+                p == 0 ? col.counts : part_counts[static_cast<size_t>(p - 1)];
+            std::vector<int64_t>& missing =
+                p == 0 ? col.missing : part_missing[static_cast<size_t>(p - 1)];
+            CountFacetsLocked(col.facets, fw, ftotal, w0, w1, &counts, &missing);
+          });
+          for (size_t p = 0; p + 1 < static_cast<size_t>(parts.count); ++p) {
+            for (size_t i = 0; i < col.facets.size(); ++i) {
+              for (size_t v = 0; v < col.counts[i].size(); ++v) {
+                col.counts[i][v] += part_counts[p][i][v];
               }
-              if (v == 0) {
-                col.missing[i] += n;
-              } else if (v < col.counts[i].size()) {
-                col.counts[i][v] += n;
-              }
+              col.missing[i] += part_missing[p][i];
             }
-            continue;
-          }
-          // Column pass, one loop per facet kind so the inner loop is a
-          // plain load-and-increment.
-          std::vector<int64_t>& cnt = col.counts[i];
-          auto each = [&](auto&& f) {
-            for (size_t w = 0; w < n_words; ++w) {
-              uint64_t word = fw[w];
-              while (word != 0) {
-                f(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
-                word &= word - 1;
-              }
-            }
-          };
-          switch (col.facets[i]) {
-            case v1::FACET_FIELD_COUNTRY: {
-              int64_t none = 0;
-              each([&](uint32_t d) {
-                const uint16_t v = country_[d];
-                ++cnt[v];
-              });
-              std::swap(none, cnt[0]);
-              col.missing[i] += none;
-              break;
-            }
-            case v1::FACET_FIELD_CITY: {
-              int64_t none = 0;
-              each([&](uint32_t d) { ++cnt[city_[d]]; });
-              std::swap(none, cnt[0]);
-              col.missing[i] += none;
-              break;
-            }
-            case v1::FACET_FIELD_CATEGORY:
-              each([&](uint32_t d) {
-                uint32_t m = categories_[d];
-                if (m == 0) ++col.missing[i];
-                while (m != 0) {
-                  ++cnt[static_cast<size_t>(__builtin_ctz(m))];
-                  m &= m - 1;
-                }
-              });
-              break;
-            case v1::FACET_FIELD_LANGUAGE: {
-              int64_t none = 0;
-              each([&](uint32_t d) {
-                const auto& l = languages_[d];
-                none += l[0] == 0 ? 1 : 0;
-                ++cnt[l[0]];
-                ++cnt[l[1]];
-                ++cnt[l[2]];
-                ++cnt[l[3]];
-              });
-              cnt[0] = 0;
-              col.missing[i] += none;
-              break;
-            }
-            default:
-              each([&](uint32_t d) { count_facet(i, d); });
-              break;
           }
         }
         if (complement) {
@@ -2867,15 +2963,15 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
         bool done = false;
         if (float_key != nullptr) {
           done = PushBeyondSampledBound(
-              words, n_words, docs_, col.total, col.k, col.ascending, float_key->data(),
+              words, parts, docs_, col.total, col.k, col.ascending, float_key->data(),
               [](float v) { return v == v; }, append);
         } else if (sort == v1::SORT_FIELD_FOLLOWERS) {
           done = PushBeyondSampledBound(
-              words, n_words, docs_, col.total, col.k, col.ascending, followers_.data(),
+              words, parts, docs_, col.total, col.k, col.ascending, followers_.data(),
               [](uint32_t) { return true; }, append);
         } else if (sort == v1::SORT_FIELD_ESTIMATED_PRICE) {
           done = PushBeyondSampledBound(
-              words, n_words, docs_, col.total, col.k, col.ascending, price_.data(),
+              words, parts, docs_, col.total, col.k, col.ascending, price_.data(),
               [](int64_t v) { return v != kUnknownPrice; }, append);
         }
         if (done) {
@@ -2898,7 +2994,6 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
           }
         }
       });
-
   SearchPage page;
   page.total_size = col.total;
   std::sort_heap(col.heap.begin(), col.heap.end(), before);
@@ -3048,7 +3143,7 @@ absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
       std::push_heap(heap.begin(), heap.end(), before);
     }
   };
-  ExecuteLocked(c, one, [&](const uint64_t* words, size_t n_words) {
+  ExecuteLocked(c, one, [&](const uint64_t* words, size_t n_words, const Parts&) {
     for (size_t w = 0; w < n_words; ++w) {
       uint64_t word = words[w];
       while (word != 0) {

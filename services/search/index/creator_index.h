@@ -111,6 +111,13 @@ class CreatorIndex {
     double compact_dead_fraction = 0.25;
     // Compaction never runs below this many tombstones.
     uint32_t compact_min_dead = 65536;
+    // Threads one broad search may use: its bitset, check, facet and top-k
+    // passes are split by doc-id range over the shared QueryPool. 0 = every
+    // core, 1 = the calling thread only.
+    int query_threads = 0;
+    // Catalogs with fewer docs search on the calling thread only (the split
+    // costs a few microseconds).
+    uint32_t parallel_min_docs = 1u << 19;
   };
 
   CreatorIndex();
@@ -253,9 +260,12 @@ class CreatorIndex {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void PrepareRelevanceLocked(const SearchQuery& q, Compiled* c) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Disjoint word ranges of a broad search's bitsets (see PartsFor).
+  struct Parts;
+  Parts PartsFor(size_t n_words) const;
   // Finds every live doc passing the compiled filter: a selective filter
   // calls emit(doc) per match in increasing doc order; a broad one calls
-  // emit_bits(words, n_words) once with the match bitset.
+  // emit_bits(words, n_words, parts) once with the match bitset.
   template <typename Emit, typename EmitBits>
   void ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -265,8 +275,13 @@ class CreatorIndex {
   // The docs of `word` (docs base..base+63) that pass check `check`.
   uint64_t CheckWord(const Compiled& c, size_t check, uint32_t base, uint64_t word) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Clears the bits of the candidates failing any residual check.
-  void RunChecksLocked(const Compiled& c, uint64_t* bits, size_t n_words) const
+  // Words [w0, w1) of the candidate bitset: live docs passing every
+  // generator and posting constraint, without the excluded docs.
+  void BuildCandidatesLocked(const Compiled& c, uint64_t* bits, size_t w0, size_t w1) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Clears the bits of the candidates in words [w0, w1) failing any
+  // residual check.
+  void RunChecksLocked(const Compiled& c, uint64_t* bits, size_t w0, size_t w1) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // pass[k] = whether docs[k] passes check `check` (n docs, any order).
   void CheckDocs(const Compiled& c, size_t check, const uint32_t* docs, size_t n,
@@ -276,6 +291,16 @@ class CreatorIndex {
   AudienceBlock AudienceOf(uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void FillFacetsLocked(const Collector& col, const Compiled& c, SearchPage* page) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Postings of the facet's values (value 0 = no value), when the facet has
+  // them; a broad match set counts against them word-parallel.
+  absl::Span<const Posting> FacetPostingsLocked(v1::FacetField f) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Adds the facet counts of the docs set in words [w0, w1) of `fw` (which
+  // holds ftotal docs in all) to counts/missing, one entry per facet.
+  void CountFacetsLocked(absl::Span<const v1::FacetField> facets, const uint64_t* fw,
+                         int64_t ftotal, size_t w0, size_t w1,
+                         std::vector<std::vector<int64_t>>* counts,
+                         std::vector<int64_t>* missing) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Counts slots of a facet (enum values or vocabulary ids).
   size_t FacetSlotsLocked(v1::FacetField f) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Adds `delta` to the facet's count of each of the doc's values (cnt has

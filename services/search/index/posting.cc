@@ -87,6 +87,37 @@ void Posting::OrInto(uint64_t* words, size_t n_words) const {
   for (uint32_t d : data_) words[d >> 6] |= uint64_t{1} << (d & 63);
 }
 
+void Posting::OrRangeInto(uint64_t* out, size_t w0, size_t w1) const {
+  if (w1 <= w0) return;
+  if (dense_) {
+    const size_t end = std::clamp(bits_.size(), w0, w1);
+    BitsOr(out, bits_.data() + w0, end - w0);
+    return;
+  }
+  const uint64_t lo = uint64_t{w0} * 64;
+  const uint64_t hi = uint64_t{w1} * 64;
+  for (auto it = std::lower_bound(data_.begin(), data_.end(), lo); it != data_.end() && *it < hi;
+       ++it) {
+    out[(*it >> 6) - w0] |= uint64_t{1} << (*it & 63);
+  }
+}
+
+uint64_t Posting::CountIn(const uint64_t* words, size_t w0, size_t w1) const {
+  if (w1 <= w0) return 0;
+  if (dense_) {
+    const size_t end = std::clamp(bits_.size(), w0, w1);
+    return BitsAndCount(bits_.data() + w0, words + w0, end - w0);
+  }
+  const uint64_t lo = uint64_t{w0} * 64;
+  const uint64_t hi = uint64_t{w1} * 64;
+  uint64_t n = 0;
+  for (auto it = std::lower_bound(data_.begin(), data_.end(), lo); it != data_.end() && *it < hi;
+       ++it) {
+    n += (words[*it >> 6] >> (*it & 63)) & 1;
+  }
+  return n;
+}
+
 void Posting::AppendTo(std::vector<uint32_t>* out) const {
   if (!dense_) {
     out->insert(out->end(), data_.begin(), data_.end());

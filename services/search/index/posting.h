@@ -53,6 +53,10 @@ class Posting {
   bool dense() const { return dense_; }
   // ORs the docs into `words` (which covers at least every doc added).
   void OrInto(uint64_t* words, size_t n_words) const;
+  // ORs the docs of words [w0, w1) into out[0, w1 - w0).
+  void OrRangeInto(uint64_t* out, size_t w0, size_t w1) const;
+  // Counts the docs of words [w0, w1) set in `words` (a whole bitset).
+  uint64_t CountIn(const uint64_t* words, size_t w0, size_t w1) const;
   // Appends the docs in increasing order.
   void AppendTo(std::vector<uint32_t>* out) const;
   // The sorted ids (sparse form only).
