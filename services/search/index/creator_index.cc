@@ -240,7 +240,67 @@ struct Check {
   std::vector<uint8_t> lut;
   SimVectors seed;
   double min_similarity = 0;
+  // Value levels of a range check's field (CreatorIndex::levels_). A broad
+  // search ANDs lvl_and and AND-NOTs lvl_andnot into its candidates (null:
+  // none); the check then decides only the docs it is not sure of: sure are
+  // the docs in lvl_sure (null: none) and not in lvl_unsure (null: none).
+  // lvl_exact: the levels decide every candidate, the check can go.
+  const std::vector<uint64_t>* lvl_and = nullptr;
+  const std::vector<uint64_t>* lvl_andnot = nullptr;
+  const std::vector<uint64_t>* lvl_sure = nullptr;
+  const std::vector<uint64_t>* lvl_unsure = nullptr;
+  bool lvl_exact = false;
+  bool Sure(uint32_t d) const {
+    return lvl_sure != nullptr && TestBit(lvl_sure->data(), d) &&
+           (lvl_unsure == nullptr || !TestBit(lvl_unsure->data(), d));
+  }
+  // The candidates of `word` (docs w * 64...) the check must decide.
+  uint64_t Unsure(size_t w, uint64_t word) const {
+    if (lvl_sure == nullptr) return word;
+    uint64_t sure = (*lvl_sure)[w];
+    if (lvl_unsure != nullptr) sure &= ~(*lvl_unsure)[w];
+    return word & ~sure;
+  }
+  bool has_levels() const { return lvl_sure != nullptr; }
 };
+
+// Thresholds of the value levels, ascending, by LevelField. Round values
+// buyers filter on, so a minimum usually falls on one (docs/search-index.md).
+constexpr uint32_t kFollowerLevels[] = {1'000,     5'000,     10'000,    25'000,
+                                        50'000,    100'000,   250'000,   500'000,
+                                        1'000'000, 2'000'000, 5'000'000, 10'000'000};
+constexpr float kEngagementLevels[] = {0.0f,  0.005f, 0.01f, 0.015f, 0.02f, 0.03f, 0.04f,
+                                       0.05f, 0.06f,  0.08f, 0.1f,   0.15f, 0.2f,  0.3f};
+constexpr float kCredibilityLevels[] = {0.0f, 0.3f,  0.4f, 0.5f,  0.6f, 0.65f,
+                                        0.7f, 0.75f, 0.8f, 0.85f, 0.9f, 0.95f};
+constexpr float kViewsLevels[] = {0.0f,      100.0f,     1'000.0f,   5'000.0f,    10'000.0f,
+                                  50'000.0f, 100'000.0f, 500'000.0f, 1'000'000.0f};
+
+size_t LevelCount(int field) {
+  switch (field) {
+    case 0:
+      return std::size(kFollowerLevels);
+    case 1:
+      return std::size(kEngagementLevels);
+    case 2:
+      return std::size(kCredibilityLevels);
+    default:
+      return std::size(kViewsLevels);
+  }
+}
+
+double LevelAt(int field, size_t b) {
+  switch (field) {
+    case 0:
+      return kFollowerLevels[b];
+    case 1:
+      return kEngagementLevels[b];
+    case 2:
+      return kCredibilityLevels[b];
+    default:
+      return kViewsLevels[b];
+  }
+}
 
 Check MakeCheck(Check::Kind kind) {
   Check c;
@@ -436,12 +496,49 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     out->checks.push_back(std::move(c));
     if (set.include_size() > 0) out->generators.push_back(std::move(g));
   };
+  // The value levels of a range [lo, hi] on a leveled field (Check::lvl_*).
+  auto attach_levels = [&](Check& c, int field, double lo, double hi, bool has_max) {
+    const std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(field)];
+    const size_t n = LevelCount(field);
+    if (ge.size() != n) return;
+    // The largest threshold <= lo and <= hi, the smallest > hi.
+    size_t b_lo = n;
+    size_t b_u = n;
+    size_t b_hi = n;
+    for (size_t b = 0; b < n; ++b) {
+      const double t = LevelAt(field, b);
+      if (t <= lo) b_lo = b;
+      if (t <= hi) b_u = b;
+      if (t > hi && b_hi == n) b_hi = b;
+    }
+    bool low_exact = false;
+    if (b_lo < n) {
+      c.lvl_and = &ge[b_lo];
+      low_exact = LevelAt(field, b_lo) == lo;
+      c.lvl_sure = low_exact ? &ge[b_lo] : (b_lo + 1 < n ? &ge[b_lo + 1] : nullptr);
+    } else {
+      c.lvl_sure = &ge[0];  // at or above the lowest threshold, which is above lo
+    }
+    if (has_max) {
+      if (b_hi < n) c.lvl_andnot = &ge[b_hi];
+      if (b_u < n) {
+        c.lvl_unsure = &ge[b_u];  // at or above a threshold <= hi: may exceed hi
+      } else {
+        c.lvl_sure = nullptr;  // below every threshold: nothing is sure
+      }
+    }
+    c.lvl_exact = low_exact && !has_max;
+  };
   auto add_int_range = [&](const cv1::Int64Range& r, const std::vector<uint32_t>& col) {
     if (!r.has_min() && !r.has_max()) return;
     Check c = MakeCheck(Check::kU32Range);
     c.col = col.data();
     c.lo = r.has_min() ? r.min() : std::numeric_limits<int64_t>::min();
     c.hi = r.has_max() ? r.max() : std::numeric_limits<int64_t>::max();
+    if (&col == &followers_) {
+      attach_levels(c, kLevelFollowers, static_cast<double>(c.lo), static_cast<double>(c.hi),
+                    r.has_max());
+    }
     out->checks.push_back(std::move(c));
   };
   auto add_float_range = [&](const cv1::DoubleRange& r, FloatField field) {
@@ -450,6 +547,11 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.col = floats_[field].data();
     c.flo = r.has_min() ? static_cast<float>(r.min()) : -std::numeric_limits<float>::infinity();
     c.fhi = r.has_max() ? static_cast<float>(r.max()) : std::numeric_limits<float>::infinity();
+    const int level = field == kEngagement    ? kLevelEngagement
+                      : field == kCredibility ? kLevelCredibility
+                      : field == kAvgViews    ? kLevelViews
+                                              : -1;
+    if (level >= 0) attach_levels(c, level, c.flo, c.fhi, r.has_max());
     out->checks.push_back(std::move(c));
   };
   // Posting-only set filters.
@@ -1151,6 +1253,8 @@ void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t w0,
   const size_t n_words = w1 - w0;
   uint64_t cands = BitsCount(bits + w0, n_words);
   while (i < c.checks.size() && cands >= n_words * kVectorMin) {
+    const Check& k = c.checks[i];
+    const bool levels = k.has_levels();
     uint32_t sparse[kBlockWords * kVectorMin];
     uint8_t pass[kBlockWords * kVectorMin];
     for (size_t b = w0; b < w1; b += kBlockWords) {
@@ -1159,9 +1263,17 @@ void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t w0,
       for (size_t w = b; w < e; ++w) {
         uint64_t word = bits[w];
         if (word == 0) continue;
+        // Candidates the value levels already decided keep their bit.
+        uint64_t keep = 0;
+        if (levels) {
+          const uint64_t need = k.Unsure(w, word);
+          keep = word & ~need;
+          word = need;
+          if (word == 0) continue;
+        }
         const uint32_t base = static_cast<uint32_t>(w * 64);
         if (base + 64 <= docs_ && Bits(word) >= kVectorMin) {
-          bits[w] = CheckWord(c, i, base, word);
+          bits[w] = keep | CheckWord(c, i, base, word);
           continue;
         }
         for (; word != 0; word &= word - 1) {
@@ -1186,8 +1298,28 @@ void CreatorIndex::RunChecksLocked(const Compiled& c, uint64_t* bits, size_t w0,
     }
   }
   std::vector<uint8_t> pass(list.size());
+  std::vector<uint32_t> unsure;
+  std::vector<uint32_t> unsure_at;
+  std::vector<uint8_t> unsure_pass;
   for (; i < c.checks.size() && !list.empty(); ++i) {
-    CheckDocs(c, i, list.data(), list.size(), pass.data());
+    const Check& k = c.checks[i];
+    if (k.has_levels()) {
+      // Only the docs the value levels do not decide read the column.
+      unsure.clear();
+      unsure_at.clear();
+      for (size_t j = 0; j < list.size(); ++j) {
+        pass[j] = 1;
+        if (!k.Sure(list[j])) {
+          unsure.push_back(list[j]);
+          unsure_at.push_back(static_cast<uint32_t>(j));
+        }
+      }
+      unsure_pass.resize(unsure.size());
+      CheckDocs(c, i, unsure.data(), unsure.size(), unsure_pass.data());
+      for (size_t j = 0; j < unsure.size(); ++j) pass[unsure_at[j]] = unsure_pass[j];
+    } else {
+      CheckDocs(c, i, list.data(), list.size(), pass.data());
+    }
     size_t out = 0;
     for (size_t k = 0; k < list.size(); ++k) {
       list[out] = list[k];
@@ -1454,6 +1586,17 @@ void CreatorIndex::BuildCandidatesLocked(const Compiled& c, uint64_t* bits, size
       BitsAnd(out, tmp.data(), n);
     }
   }
+  for (const Check& k : c.checks) {
+    // Levels cover every doc (AppendLevelsLocked); clamped all the same.
+    if (k.lvl_and != nullptr) {
+      const size_t end = std::clamp(k.lvl_and->size(), w0, w1);
+      BitsAnd(out, k.lvl_and->data() + w0, end - w0);
+      std::fill(out + (end - w0), out + n, 0);
+    }
+    if (k.lvl_andnot != nullptr) {
+      BitsAndNot(out, k.lvl_andnot->data() + w0, std::clamp(k.lvl_andnot->size(), w0, w1) - w0);
+    }
+  }
   const uint32_t lo = static_cast<uint32_t>(w0 * 64);
   for (auto it = std::lower_bound(c.excluded.begin(), c.excluded.end(), lo);
        it != c.excluded.end() && *it < w1 * 64; ++it) {
@@ -1558,6 +1701,7 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
     size_t out = 0;
     for (size_t i = 0; i < c.checks.size(); ++i) {
       Check& k = c.checks[i];
+      if (k.lvl_exact) continue;  // the value levels decided it
       if (k.implied) {
         switch (k.kind) {
           case Check::kU8Set:
@@ -1887,6 +2031,7 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   vectors_.push_back(BuildSimVectors(c));
 
   UpdateLiveFacetsLocked(doc, 1);
+  AppendLevelsLocked(doc);
 
   const uint64_t person = PersonKey(c.person_id());
   person_.push_back(person);
@@ -1896,6 +2041,45 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   } else {
     person_docs_[person].push_back(doc);
     RecomputePersonLocked(person);
+  }
+}
+
+bool CreatorIndex::ReachesLevelLocked(int field, size_t level, uint32_t d) const {
+  static_assert(kLevelFollowers == 0 && kLevelEngagement == 1 && kLevelCredibility == 2 &&
+                kLevelViews == 3 && kLevels == 4);
+  switch (field) {
+    case kLevelFollowers:
+      return followers_[d] >= kFollowerLevels[level];
+    case kLevelEngagement:
+      return floats_[kEngagement][d] >= kEngagementLevels[level];  // NaN: false
+    case kLevelCredibility:
+      return floats_[kCredibility][d] >= kCredibilityLevels[level];
+    default:
+      return floats_[kAvgViews][d] >= kViewsLevels[level];
+  }
+}
+
+void CreatorIndex::AppendLevelsLocked(uint32_t doc) {
+  const size_t words = WordsFor(doc + 1);
+  for (int f = 0; f < kLevels; ++f) {
+    std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(f)];
+    ge.resize(LevelCount(f));
+    for (size_t b = 0; b < ge.size(); ++b) {
+      if (ge[b].size() < words) ge[b].resize(words, 0);
+      if (ReachesLevelLocked(f, b, doc)) SetBit(ge[b].data(), doc);
+    }
+  }
+}
+
+void CreatorIndex::RebuildLevelsLocked() {
+  for (auto& ge : levels_) ge.clear();
+  const size_t words = WordsFor(docs_);
+  for (int f = 0; f < kLevels; ++f) {
+    std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(f)];
+    ge.assign(LevelCount(f), std::vector<uint64_t>(words, 0));
+    for (uint32_t d = 0; d < docs_; ++d) {
+      for (size_t b = 0; b < ge.size() && ReachesLevelLocked(f, b, d); ++b) SetBit(ge[b].data(), d);
+    }
   }
 }
 
@@ -2061,6 +2245,9 @@ void CreatorIndex::ShrinkToFit() {
   shrink(city_);
   shrink(categories_);
   shrink(followers_);
+  for (auto& ge : levels_) {
+    for (auto& words : ge) shrink(words);
+  }
   shrink(content_count_);
   shrink(last_post_);
   shrink(price_);
@@ -2152,6 +2339,7 @@ void CreatorIndex::CompactLocked() {
   alive_.assign(WordsFor(next), ~uint64_t{0});
   if (next % 64 != 0) alive_.back() = (uint64_t{1} << (next % 64)) - 1;
   alive_.shrink_to_fit();
+  RebuildLevelsLocked();
 }
 
 // ---------------------------------------------------------------------------
@@ -2202,6 +2390,10 @@ std::vector<std::pair<std::string, size_t>> CreatorIndex::MemoryByPart() const {
   col(price_);
   for (const auto& f : floats_) col(f);
   part("numeric columns");
+  for (const auto& ge : levels_) {
+    for (const auto& words : ge) col(words);
+  }
+  part("value levels");
   col(person_);
   col(field_len_);
   b +=
@@ -2961,15 +3153,59 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
         }
         if (col.k == 0) return;
         bool done = false;
-        if (float_key != nullptr) {
+        // A descending sort on a leveled field: the k best are among the
+        // matches of the highest level that holds at least k of them.
+        int level = -1;
+        if (!col.ascending) {
+          level = sort == v1::SORT_FIELD_FOLLOWERS         ? kLevelFollowers
+                  : sort == v1::SORT_FIELD_ENGAGEMENT_RATE ? kLevelEngagement
+                  : sort == v1::SORT_FIELD_CREDIBILITY     ? kLevelCredibility
+                  : sort == v1::SORT_FIELD_AVG_VIEWS       ? kLevelViews
+                                                           : -1;
+        }
+        if (level >= 0 && levels_[static_cast<size_t>(level)].size() == LevelCount(level) &&
+            static_cast<int64_t>(col.k) * 4 <= col.total) {
+          const std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(level)];
+          // Counts fall as the level rises: the highest level with >= k.
+          size_t lo = 0;
+          size_t hi = ge.size();  // levels [lo, hi) not yet ruled out
+          size_t best = ge.size();
+          while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (BitsAndCount(words, ge[mid].data(), std::min(n_words, ge[mid].size())) >= col.k) {
+              best = mid;
+              lo = mid + 1;
+            } else {
+              hi = mid;
+            }
+          }
+          if (best < ge.size()) {
+            std::vector<std::vector<uint32_t>> found(static_cast<size_t>(parts.count));
+            parts.RunIndexed([&](int p, size_t w0, size_t w1) {
+              std::vector<uint32_t>& out = found[static_cast<size_t>(p)];
+              const uint64_t* g = ge[best].data();
+              for (size_t w = w0; w < w1; ++w) {
+                for (uint64_t word = words[w] & g[w]; word != 0; word &= word - 1) {
+                  out.push_back(static_cast<uint32_t>(w * 64) +
+                                static_cast<uint32_t>(__builtin_ctzll(word)));
+                }
+              }
+            });
+            for (const std::vector<uint32_t>& part : found) {
+              for (uint32_t d : part) append(d);
+            }
+            done = true;
+          }
+        }
+        if (!done && float_key != nullptr) {
           done = PushBeyondSampledBound(
               words, parts, docs_, col.total, col.k, col.ascending, float_key->data(),
               [](float v) { return v == v; }, append);
-        } else if (sort == v1::SORT_FIELD_FOLLOWERS) {
+        } else if (!done && sort == v1::SORT_FIELD_FOLLOWERS) {
           done = PushBeyondSampledBound(
               words, parts, docs_, col.total, col.k, col.ascending, followers_.data(),
               [](uint32_t) { return true; }, append);
-        } else if (sort == v1::SORT_FIELD_ESTIMATED_PRICE) {
+        } else if (!done && sort == v1::SORT_FIELD_ESTIMATED_PRICE) {
           done = PushBeyondSampledBound(
               words, parts, docs_, col.total, col.k, col.ascending, price_.data(),
               [](int64_t v) { return v != kUnknownPrice; }, append);

@@ -217,6 +217,13 @@ class CreatorIndex {
     kReachability,
     kFloatFieldCount
   };
+  // Value levels of a few hot numeric fields: per threshold, a bitset of
+  // the docs whose value reaches it. A range filter ANDs them instead of
+  // reading the column (exactly when its minimum is a threshold) and a
+  // descending sort on the field starts from the highest level holding k
+  // matches. Derived from the columns: rebuilt on snapshot load and after
+  // compaction, so snapshots do not hold them.
+  enum LevelField { kLevelFollowers, kLevelEngagement, kLevelCredibility, kLevelViews, kLevels };
   static constexpr int kCreatorLanguages = 4;
   // The audience block is held in three columns, so a filter reads only the
   // dimension it tests: the top countries (30 bytes), one byte column per
@@ -244,6 +251,12 @@ class CreatorIndex {
 
   void AppendLocked(const common::v1::Creator& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TombstoneLocked(uint32_t doc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sets the level bits of the new doc (levels_ grow with the doc count).
+  void AppendLevelsLocked(uint32_t doc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RebuildLevelsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether the doc's value of `field` reaches its threshold `level`.
+  bool ReachesLevelLocked(int field, size_t level, uint32_t doc) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void RecomputePersonLocked(uint64_t person) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MaybeCompactLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CompactLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -340,6 +353,8 @@ class CreatorIndex {
   std::vector<uint32_t> last_post_ ABSL_GUARDED_BY(mu_);  // unix seconds, 0 = unknown
   std::vector<int64_t> price_ ABSL_GUARDED_BY(mu_);       // micros, INT64_MIN = unknown
   std::array<std::vector<float>, kFloatFieldCount> floats_ ABSL_GUARDED_BY(mu_);
+  // By LevelField, then threshold (see LevelThresholds in the .cc): words.
+  std::array<std::vector<std::vector<uint64_t>>, kLevels> levels_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> person_ ABSL_GUARDED_BY(mu_);  // StableHash64(person_id), 0 = none
   std::vector<std::array<uint8_t, 4>> field_len_ ABSL_GUARDED_BY(mu_);  // by TextField
   std::vector<AudCountries> aud_country_ ABSL_GUARDED_BY(mu_);

@@ -4,6 +4,7 @@
 // and after replacements, deletions and compaction.
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <set>
@@ -727,6 +728,14 @@ void RandomDoubleRange(Rng& r, cv1::DoubleRange* d, double lo, double hi) {
   if (r.Chance(0.7) || !d->has_min()) d->set_max(b);
 }
 
+// Buyers filter on round values, which are where the index's value levels
+// sit: snaps some bounds onto them.
+void SnapRound(Rng& r, cv1::DoubleRange* d, std::initializer_list<double> round) {
+  const std::vector<double> v(round);
+  if (d->has_min() && r.Chance(0.4)) d->set_min(v[r.Uniform(static_cast<uint32_t>(v.size()))]);
+  if (d->has_max() && r.Chance(0.3)) d->set_max(v[r.Uniform(static_cast<uint32_t>(v.size()))]);
+}
+
 void RandomAudience(Rng& r, cv1::AudienceShareFilter* a, const char* prefix, uint32_t n,
                     bool country) {
   const int k = 1 + static_cast<int>(r.Uniform(2));
@@ -798,6 +807,8 @@ void AddRandomFilter(Rng& r, int kind, const std::vector<std::string>& ids, Sear
       if (r.Chance(0.7)) cr->mutable_followers()->set_min(a);
       if (r.Chance(0.5)) cr->mutable_followers()->set_max(a * 20);
       if (r.Chance(0.2)) cr->mutable_followers()->set_min(100000);
+      if (r.Chance(0.2)) cr->mutable_followers()->set_min(r.Chance(0.5) ? 10000 : 1000);
+      if (r.Chance(0.1)) cr->mutable_followers()->set_max(500000);
       break;
     }
     case 2:
@@ -876,6 +887,7 @@ void AddRandomFilter(Rng& r, int kind, const std::vector<std::string>& ids, Sear
       break;
     case 20:
       RandomDoubleRange(r, pf->mutable_engagement_rate(), 0, 0.08);
+      SnapRound(r, pf->mutable_engagement_rate(), {0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1});
       break;
     case 21:
       RandomDoubleRange(r, pf->mutable_avg_likes(), 0, 5000);
@@ -891,6 +903,7 @@ void AddRandomFilter(Rng& r, int kind, const std::vector<std::string>& ids, Sear
       break;
     case 25:
       RandomDoubleRange(r, pf->mutable_avg_views(), 0, 50000);
+      SnapRound(r, pf->mutable_avg_views(), {100, 1000, 5000, 10000});
       break;
     case 26:
       RandomDoubleRange(r, pf->mutable_follower_growth_30d(), -0.05, 0.15);
@@ -903,6 +916,7 @@ void AddRandomFilter(Rng& r, int kind, const std::vector<std::string>& ids, Sear
       break;
     case 29:
       RandomDoubleRange(r, pf->mutable_audience_credibility(), 0, 1);
+      SnapRound(r, pf->mutable_audience_credibility(), {0.3, 0.5, 0.6, 0.7, 0.8, 0.95});
       break;
     case 30:
       RandomDoubleRange(r, pf->mutable_audience_quality_score(), 0, 100);

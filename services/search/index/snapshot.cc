@@ -922,6 +922,7 @@ class SnapshotCodec {
       return absl::Status(result.status().code(),
                           absl::StrCat("snapshot ", path, ": ", result.status().message()));
     }
+    x.RebuildLevelsLocked();  // derived from the columns, not stored
     return result;
   }
 
