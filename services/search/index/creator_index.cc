@@ -353,6 +353,8 @@ struct CreatorIndex::Compiled {
   bool empty = false;
   // One-id postings of single-doc text terms the query names.
   std::deque<Posting> owned;
+  // Per-query bitsets that checks point to (Check::lvl_unsure).
+  std::deque<std::vector<uint64_t>> owned_bits;
   std::vector<Check> checks;
   // Posting-only filters (interests, hashtags, mentions, brands, keywords,
   // query words): OR over alternatives of AND over units of OR over postings.
@@ -725,6 +727,33 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
         }
         out->generators.push_back(std::move(g));
       }
+    }
+    // Excluded audience countries: a doc in a share bucket wholly above the
+    // allowed maximum fails, which a posting constraint decides; only docs
+    // in the bucket holding the maximum need their shares read. Shares
+    // under the lowest bucket have no posting, so this needs a maximum at
+    // or above it.
+    if (kind == Check::kAudCountry && c.has_exc && !c.max_zero && c.max_q >= kAudShareBuckets[0] &&
+        (c.implied || !c.has_inc)) {
+      Compiled::Constraint fail;
+      fail.exclude = true;
+      std::vector<uint64_t>& unsure = out->owned_bits.emplace_back(WordsFor(docs_), 0);
+      for (uint32_t id = 1; id < c.lut.size(); ++id) {
+        if (!(c.lut[id] & 2) || id >= aud_country_postings_.size()) continue;
+        for (size_t b = 0; b < kAudShareBuckets.size(); ++b) {
+          const Posting& p = aud_country_postings_[id][b];
+          const uint8_t upper = b + 1 < kAudShareBuckets.size() ? kAudShareBuckets[b + 1] : 255;
+          if (kAudShareBuckets[b] > c.max_q) {
+            fail.alts.push_back({{Compiled::Unit{{&p}, p.size()}}});
+            fail.estimate += p.size();
+          } else if (upper > c.max_q) {
+            p.OrInto(unsure.data(), unsure.size());
+          }
+        }
+      }
+      if (!fail.alts.empty()) out->constraints.push_back(std::move(fail));
+      c.lvl_sure = &alive_;
+      c.lvl_unsure = &unsure;
     }
     out->checks.push_back(std::move(c));
   };

@@ -575,6 +575,43 @@ TEST_F(CatalogTest, AudienceFilters) {
             (Want{"ig:anna"}));
 }
 
+// An excluded audience country's maximum on a share-bucket bound, and just
+// off it: the posting-decided buckets and the exact check must agree.
+TEST(AudienceExclusionTest, MaximumOnAndOffShareBuckets) {
+  CreatorIndex index;
+  const double shares[] = {0.05, 0.2, 0.295, 0.3, 0.305, 0.5, 0.9};
+  for (size_t i = 0; i < std::size(shares); ++i) {
+    cv1::Creator c;
+    c.set_creator_id(absl::StrCat("ig:c", i));
+    c.set_platform(cv1::PLATFORM_INSTAGRAM);
+    c.mutable_stats()->set_followers(10'000);
+    auto* ac = c.mutable_audience()->add_countries();
+    ac->set_country_code("ID");
+    ac->set_share(shares[i]);
+    ASSERT_TRUE(index.Upsert(c).ok());
+  }
+  auto ids = [&](double max_share) {
+    SearchQuery q;
+    q.limit = 100;
+    q.sort_field = v1::SORT_FIELD_FOLLOWERS;
+    auto* countries = q.filter.mutable_audience()->mutable_countries();
+    countries->add_exclude("ID");
+    countries->set_max_excluded_share(max_share);
+    absl::StatusOr<SearchPage> page = index.Search(q);
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::set<std::string> out;
+    if (page.ok()) {
+      for (const SearchHit& h : page->hits) out.insert(h.creator_id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(0.3), (std::set<std::string>{"ig:c0", "ig:c1", "ig:c2", "ig:c3"}));
+  EXPECT_EQ(ids(0.2), (std::set<std::string>{"ig:c0", "ig:c1"}));
+  EXPECT_EQ(ids(0.5),
+            (std::set<std::string>{"ig:c0", "ig:c1", "ig:c2", "ig:c3", "ig:c4", "ig:c5"}));
+  EXPECT_EQ(ids(0.1), (std::set<std::string>{"ig:c0"}));
+}
+
 TEST_F(CatalogTest, ContentFilters) {
   auto cf = [&](auto setter) { return Match([&](F* f) { setter(f->mutable_content()); }); };
   EXPECT_EQ(cf([](cv1::ContentFilter* c) { c->mutable_bio_keywords()->add_include("VEGAN"); }),

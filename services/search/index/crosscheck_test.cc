@@ -757,7 +757,13 @@ void RandomAudience(Rng& r, cv1::AudienceShareFilter* a, const char* prefix, uin
   } else {
     a->set_min_share(0.3 * r.Unit());
   }
-  a->set_max_excluded_share(r.Chance(0.4) ? 0.0 : 0.3 * r.Unit());
+  if (r.Chance(0.3)) {
+    a->set_max_excluded_share(0.0);
+  } else if (r.Chance(0.3)) {
+    a->set_max_excluded_share(kBucketBounds[r.Uniform(5)]);
+  } else {
+    a->set_max_excluded_share(0.3 * r.Unit());
+  }
   a->set_aggregation(r.Chance(0.5) ? cv1::SHARE_AGGREGATION_SUM : cv1::SHARE_AGGREGATION_ANY);
 }
 
