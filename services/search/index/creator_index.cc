@@ -264,42 +264,43 @@ struct Check {
   bool has_levels() const { return lvl_sure != nullptr; }
 };
 
-// Thresholds of the value levels, ascending, by LevelField. Round values
-// buyers filter on, so a minimum usually falls on one (docs/search-index.md).
+// Thresholds of the value levels, ascending: followers, then each float
+// column in FloatField order. Round values buyers filter on, so a minimum
+// usually falls on one (docs/search-index.md).
 constexpr uint32_t kFollowerLevels[] = {1'000,     5'000,     10'000,    25'000,
                                         50'000,    100'000,   250'000,   500'000,
                                         1'000'000, 2'000'000, 5'000'000, 10'000'000};
 constexpr float kEngagementLevels[] = {0.0f,  0.005f, 0.01f, 0.015f, 0.02f, 0.03f, 0.04f,
                                        0.05f, 0.06f,  0.08f, 0.1f,   0.15f, 0.2f,  0.3f};
+constexpr float kLikesLevels[] = {0,   10,    20,    50,    100,    200,
+                                  500, 1'000, 2'000, 5'000, 10'000, 50'000};
+constexpr float kCommentsLevels[] = {0, 0.5f, 1, 2, 5, 10, 20, 50, 100, 500};
+constexpr float kSharesLevels[] = {0, 1, 2, 5, 10, 20, 50, 100, 500};
+constexpr float kViewsLevels[] = {0,      100,     1'000,   5'000,    10'000,
+                                  50'000, 100'000, 500'000, 1'000'000};
+constexpr float kGrowth30Levels[] = {-0.1f, -0.05f, 0, 0.01f, 0.02f, 0.05f, 0.1f, 0.2f, 0.5f};
+constexpr float kGrowth90Levels[] = {-0.2f, -0.1f, -0.05f, 0, 0.02f, 0.05f, 0.1f, 0.2f, 0.5f};
+constexpr float kPostsLevels[] = {0, 0.5f, 1, 2, 3, 5, 7, 10, 14, 21};
+constexpr float kSponsoredShareLevels[] = {0, 0.05f, 0.1f, 0.2f, 0.3f, 0.5f};
+constexpr float kSponsoredRatioLevels[] = {0, 0.25f, 0.5f, 0.75f, 1, 1.5f, 2};
 constexpr float kCredibilityLevels[] = {0.0f, 0.3f,  0.4f, 0.5f,  0.6f, 0.65f,
                                         0.7f, 0.75f, 0.8f, 0.85f, 0.9f, 0.95f};
-constexpr float kViewsLevels[] = {0.0f,      100.0f,     1'000.0f,   5'000.0f,    10'000.0f,
-                                  50'000.0f, 100'000.0f, 500'000.0f, 1'000'000.0f};
+constexpr float kQualityLevels[] = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90};
+constexpr float kReachabilityLevels[] = {0, 0.1f, 0.15f, 0.2f, 0.3f, 0.4f, 0.5f};
+
+// By FloatField.
+constexpr absl::Span<const float> kFloatLevels[] = {
+    kEngagementLevels, kLikesLevels,          kCommentsLevels,       kSharesLevels,
+    kSharesLevels,     kViewsLevels,          kGrowth30Levels,       kGrowth90Levels,
+    kPostsLevels,      kSponsoredShareLevels, kSponsoredRatioLevels, kCredibilityLevels,
+    kQualityLevels,    kReachabilityLevels};
 
 size_t LevelCount(int field) {
-  switch (field) {
-    case 0:
-      return std::size(kFollowerLevels);
-    case 1:
-      return std::size(kEngagementLevels);
-    case 2:
-      return std::size(kCredibilityLevels);
-    default:
-      return std::size(kViewsLevels);
-  }
+  return field == 0 ? std::size(kFollowerLevels) : kFloatLevels[field - 1].size();
 }
 
 double LevelAt(int field, size_t b) {
-  switch (field) {
-    case 0:
-      return kFollowerLevels[b];
-    case 1:
-      return kEngagementLevels[b];
-    case 2:
-      return kCredibilityLevels[b];
-    default:
-      return kViewsLevels[b];
-  }
+  return field == 0 ? kFollowerLevels[b] : kFloatLevels[field - 1][b];
 }
 
 Check MakeCheck(Check::Kind kind) {
@@ -549,11 +550,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
     c.col = floats_[field].data();
     c.flo = r.has_min() ? static_cast<float>(r.min()) : -std::numeric_limits<float>::infinity();
     c.fhi = r.has_max() ? static_cast<float>(r.max()) : std::numeric_limits<float>::infinity();
-    const int level = field == kEngagement    ? kLevelEngagement
-                      : field == kCredibility ? kLevelCredibility
-                      : field == kAvgViews    ? kLevelViews
-                                              : -1;
-    if (level >= 0) attach_levels(c, level, c.flo, c.fhi, r.has_max());
+    attach_levels(c, LevelOf(field), c.flo, c.fhi, r.has_max());
     out->checks.push_back(std::move(c));
   };
   // Posting-only set filters.
@@ -2074,18 +2071,10 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
 }
 
 bool CreatorIndex::ReachesLevelLocked(int field, size_t level, uint32_t d) const {
-  static_assert(kLevelFollowers == 0 && kLevelEngagement == 1 && kLevelCredibility == 2 &&
-                kLevelViews == 3 && kLevels == 4);
-  switch (field) {
-    case kLevelFollowers:
-      return followers_[d] >= kFollowerLevels[level];
-    case kLevelEngagement:
-      return floats_[kEngagement][d] >= kEngagementLevels[level];  // NaN: false
-    case kLevelCredibility:
-      return floats_[kCredibility][d] >= kCredibilityLevels[level];
-    default:
-      return floats_[kAvgViews][d] >= kViewsLevels[level];
-  }
+  static_assert(std::size(kFloatLevels) == kFloatFieldCount);
+  if (field == kLevelFollowers) return followers_[d] >= kFollowerLevels[level];
+  // NaN (unknown) reaches no level.
+  return floats_[static_cast<size_t>(field - 1)][d] >= kFloatLevels[field - 1][level];
 }
 
 void CreatorIndex::AppendLevelsLocked(uint32_t doc) {
@@ -3187,9 +3176,10 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
         int level = -1;
         if (!col.ascending) {
           level = sort == v1::SORT_FIELD_FOLLOWERS         ? kLevelFollowers
-                  : sort == v1::SORT_FIELD_ENGAGEMENT_RATE ? kLevelEngagement
-                  : sort == v1::SORT_FIELD_CREDIBILITY     ? kLevelCredibility
-                  : sort == v1::SORT_FIELD_AVG_VIEWS       ? kLevelViews
+                  : sort == v1::SORT_FIELD_ENGAGEMENT_RATE ? LevelOf(kEngagement)
+                  : sort == v1::SORT_FIELD_CREDIBILITY     ? LevelOf(kCredibility)
+                  : sort == v1::SORT_FIELD_AVG_VIEWS       ? LevelOf(kAvgViews)
+                  : sort == v1::SORT_FIELD_FOLLOWER_GROWTH ? LevelOf(kGrowth30)
                                                            : -1;
         }
         if (level >= 0 && levels_[static_cast<size_t>(level)].size() == LevelCount(level) &&

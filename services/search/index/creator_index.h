@@ -217,13 +217,16 @@ class CreatorIndex {
     kReachability,
     kFloatFieldCount
   };
-  // Value levels of a few hot numeric fields: per threshold, a bitset of
-  // the docs whose value reaches it. A range filter ANDs them instead of
-  // reading the column (exactly when its minimum is a threshold) and a
-  // descending sort on the field starts from the highest level holding k
-  // matches. Derived from the columns: rebuilt on snapshot load and after
-  // compaction, so snapshots do not hold them.
-  enum LevelField { kLevelFollowers, kLevelEngagement, kLevelCredibility, kLevelViews, kLevels };
+  // Value levels of the range-filtered numbers (followers, then each float
+  // column): per round threshold, a bitset of the docs whose value reaches
+  // it. A range filter ANDs them instead of reading the column (exactly when
+  // its minimum is a threshold) and a descending sort on the field starts
+  // from the highest level holding k matches. Derived from the columns:
+  // rebuilt on snapshot load and after compaction, so snapshots do not hold
+  // them.
+  static constexpr int kLevelFollowers = 0;
+  static constexpr int kLevels = 1 + kFloatFieldCount;
+  static constexpr int LevelOf(FloatField f) { return 1 + static_cast<int>(f); }
   static constexpr int kCreatorLanguages = 4;
   // The audience block is held in three columns, so a filter reads only the
   // dimension it tests: the top countries (30 bytes), one byte column per
