@@ -750,20 +750,12 @@ void RandomAudience(Rng& r, cv1::AudienceShareFilter* a, const char* prefix, uin
   // Some minimums sit exactly on an audience-country posting bucket bound,
   // where the postings alone decide the include part.
   static constexpr double kBucketBounds[] = {0.05, 0.1, 0.2, 0.3, 0.5};
-  if (r.Chance(0.3)) {
-    a->set_min_share(0.0);
-  } else if (r.Chance(0.3)) {
-    a->set_min_share(kBucketBounds[r.Uniform(5)]);
-  } else {
-    a->set_min_share(0.3 * r.Unit());
-  }
-  if (r.Chance(0.3)) {
-    a->set_max_excluded_share(0.0);
-  } else if (r.Chance(0.3)) {
-    a->set_max_excluded_share(kBucketBounds[r.Uniform(5)]);
-  } else {
-    a->set_max_excluded_share(0.3 * r.Unit());
-  }
+  auto share = [&r] {
+    if (r.Chance(0.3)) return 0.0;
+    return r.Chance(0.3) ? kBucketBounds[r.Uniform(5)] : 0.3 * r.Unit();
+  };
+  a->set_min_share(share());
+  a->set_max_excluded_share(share());
   a->set_aggregation(r.Chance(0.5) ? cv1::SHARE_AGGREGATION_SUM : cv1::SHARE_AGGREGATION_ANY);
 }
 
