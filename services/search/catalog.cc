@@ -48,6 +48,7 @@ absl::Status Catalog::CatchUp() {
   // them back from the store here would only duplicate that work.
   if (own_commits_in_flight_.load() > 0) return absl::OkStatus();
   absl::MutexLock lock(&apply_mu_);
+  if (own_commits_in_flight_.load() > 0) return absl::OkStatus();
   return CatchUpLocked();
 }
 
@@ -136,9 +137,13 @@ absl::StatusOr<UpsertSummary> Catalog::Commit(absl::Span<Creator* const> creator
     summary.catalog_version = applied_version_.load();
     return summary;
   }
+  // Counted from before the write: a poll that starts while the commit
+  // lands would otherwise read the batch back from the store and apply it
+  // itself (measured: a tenth of the server's CPU during a bulk stream).
+  own_commits_in_flight_.fetch_add(1);
   auto results = store_.Upsert(absl::MakeConstSpan(valid), clock_(), changes);
+  if (!results.ok() || changes->empty()) own_commits_in_flight_.fetch_sub(1);
   if (!results.ok()) return results.status();
-  if (!changes->empty()) own_commits_in_flight_.fetch_add(1);
   for (size_t i = 0; i < results->size(); ++i) {
     const RecordResult& r = (*results)[i];
     switch (r.outcome) {
