@@ -29,6 +29,7 @@ ABSL_FLAG(uint64_t, seed, 11, "catalog generator seed (bench/load uses 11)");
 ABSL_FLAG(std::string, dir, "",
           "directory for the SQLite file (default: a fresh one under $TMPDIR, removed after)");
 ABSL_FLAG(int, rebuilds, 1, "times the index is rebuilt from the store");
+ABSL_FLAG(int, apply_threads, 4, "CreatorIndex::Options::apply_threads");
 
 namespace microreach::search {
 namespace {
@@ -53,6 +54,12 @@ std::string LoadAverage() {
 [[noreturn]] void Die(const std::string& what, const absl::Status& s) {
   std::fprintf(stderr, "%s: %s\n", what.c_str(), s.ToString().c_str());
   std::exit(1);
+}
+
+CreatorIndex::Options IndexOptions() {
+  CreatorIndex::Options options;
+  options.apply_threads = absl::GetFlag(FLAGS_apply_threads);
+  return options;
 }
 
 struct Phase {
@@ -93,7 +100,7 @@ int Run() {
   // stages are timed apart (the service overlaps them on two threads).
   Phase commit, apply;
   {
-    CreatorIndex index;
+    CreatorIndex index(IndexOptions());
     IndexListener listener(index);
     Catalog catalog_api(**store, nullptr, listener, TierPolicy());
     std::vector<cv1::Creator> copies;
@@ -135,7 +142,7 @@ int Run() {
   std::printf("| both, one thread | %.0f | %.1f |\n", rate(both), us(both.cpu));
 
   for (int r = 0; r < absl::GetFlag(FLAGS_rebuilds); ++r) {
-    CreatorIndex index;
+    CreatorIndex index(IndexOptions());
     IndexListener listener(index);
     Catalog catalog_api(**store, nullptr, listener, TierPolicy());
     absl::Time t0 = absl::Now();
