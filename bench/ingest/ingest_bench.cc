@@ -53,7 +53,9 @@ std::string LoadAverage() {
 
 [[noreturn]] void Die(const std::string& what, const absl::Status& s) {
   std::fprintf(stderr, "%s: %s\n", what.c_str(), s.ToString().c_str());
-  std::exit(1);
+  std::fflush(nullptr);
+  // The store's threads may be running: leave without running destructors.
+  _exit(1);
 }
 
 CreatorIndex::Options IndexOptions() {

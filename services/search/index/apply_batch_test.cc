@@ -213,6 +213,7 @@ TEST(ApplyBatchBadIdsTest, SkippedByPositionWhileTheRestLands) {
   creators[3].set_creator_id("");
   creators[300].set_creator_id(std::string(256, 'x'));
   std::vector<CreatorIndex::Write> writes;
+  writes.reserve(creators.size() + 2);
   for (const cv1::Creator& c : creators) writes.push_back(CreatorIndex::Write::Upsert(c));
   writes.push_back(CreatorIndex::Write::Remove("c10"));
   writes.push_back(CreatorIndex::Write::Remove("never-written"));

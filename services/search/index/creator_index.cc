@@ -1583,6 +1583,11 @@ struct CreatorIndex::PendingPostings {
   std::vector<uint64_t> aud_countries;
 };
 
+struct CreatorIndex::BatchScratch {
+  std::vector<PreparedDoc> prepared;
+  PendingPostings pending;
+};
+
 void CreatorIndex::PrepareDoc(const cv1::Creator& c, PreparedDoc* p) const {
   p->id = c.creator_id();
   const int platform = cv1::Platform_IsValid(c.platform()) ? c.platform() : 0;
@@ -2050,9 +2055,9 @@ size_t CreatorIndex::ApplyWrites(absl::Span<const Write> writes, bool rebalance,
   // One batch at a time prepares into the kept PreparedDocs (their vectors
   // and strings keep their capacity: no allocation per profile).
   absl::MutexLock batch_lock(&batch_mu_);
-  std::vector<PreparedDoc>& prepared = prepared_;
-  if (pending_ == nullptr) pending_ = std::make_unique<PendingPostings>();
-  PendingPostings& pending = *pending_;
+  if (batch_ == nullptr) batch_ = std::make_unique<BatchScratch>();
+  std::vector<PreparedDoc>& prepared = batch_->prepared;
+  PendingPostings& pending = batch_->pending;
   std::vector<size_t> upserts;  // positions in the chunk of the writes to prepare
   for (size_t start = 0; start < writes.size(); start += kApplyChunk) {
     const absl::Span<const Write> chunk = writes.subspan(start, kApplyChunk);

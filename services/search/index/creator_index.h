@@ -325,11 +325,11 @@ class CreatorIndex {
   void UpdateLiveFacetsLocked(uint32_t doc, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
-  // Serialises ApplyWrites calls, which share the prepared docs below; taken
-  // before mu_.
+  // Serialises ApplyWrites calls, which share the scratch below (prepared
+  // docs and queued postings, kept between batches); taken before mu_.
+  struct BatchScratch;
   absl::Mutex batch_mu_ ABSL_ACQUIRED_BEFORE(mu_);
-  std::vector<PreparedDoc> prepared_ ABSL_GUARDED_BY(batch_mu_);
-  std::unique_ptr<PendingPostings> pending_ ABSL_GUARDED_BY(batch_mu_);
+  std::unique_ptr<BatchScratch> batch_ ABSL_GUARDED_BY(batch_mu_);
   mutable absl::Mutex mu_;
 
   uint32_t docs_ ABSL_GUARDED_BY(mu_) = 0;  // doc ids handed out
