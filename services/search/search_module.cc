@@ -15,6 +15,7 @@
 #include "prometheus/gauge.h"
 #include "services/search/catalog.h"
 #include "services/search/index/creator_index.h"
+#include "services/search/index_listener.h"
 #include "services/search/index_snapshots.h"
 #include "services/search/search_service.h"
 #include "services/search/workspace_marks.h"
@@ -45,26 +46,6 @@ namespace {
 // Bounds how long a copy that Redis served stale (the cache-aside race) can
 // live on in the in-process LRU.
 constexpr absl::Duration kLocalProfileTtl = absl::Minutes(1);
-
-// Applies catalog changes to the in-memory index.
-class IndexListener final : public CatalogListener {
- public:
-  explicit IndexListener(CreatorIndex& index) : index_(index) {}
-  void ApplyBatch(absl::Span<const CatalogChange> changes) override {
-    for (const CatalogChange& change : changes) {
-      if (change.deleted) {
-        index_.Remove(change.creator_id);
-      } else if (absl::Status s = index_.Upsert(change.profile()); !s.ok()) {
-        // The store accepted it, so this is a bug in the index; keep serving.
-        log::Error("index rejected a stored profile",
-                   {{"creator_id", change.creator_id}, {"error", std::string(s.message())}});
-      }
-    }
-  }
-
- private:
-  CreatorIndex& index_;
-};
 
 CreatorIndex::Options IndexOptions(const TierPolicy& tiers) {
   CreatorIndex::Options options;

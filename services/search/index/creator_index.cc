@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -46,21 +47,28 @@ uint32_t ClampU32(int64_t v) {
   return static_cast<uint32_t>(v);
 }
 
-// Keeps the k largest-share distinct values of one audience list, ids from
-// `intern`, shares quantised; ties keep the list's order.
-template <typename Entries, typename Key, typename Intern, typename Id>
-void FillTopShares(const Entries& entries, Key key, Intern intern, int k, Id* ids,
-                   uint8_t* shares) {
-  std::vector<std::pair<double, std::string>> vals;
-  vals.reserve(static_cast<size_t>(entries.size()));
+// The named entries of one audience list as (share, normalised name), largest
+// share first, ties in the list's order: the part of picking the top values
+// that needs no vocabulary, so it runs before the write lock.
+template <typename Entries, typename Key>
+void SortShares(const Entries& entries, Key key,
+                std::vector<std::pair<double, std::string>>* vals) {
+  vals->clear();
   for (const auto& e : entries) {
     std::string name = key(e);
     if (name.empty()) continue;
     const double s = std::isnan(e.share()) ? 0.0 : e.share();
-    vals.emplace_back(s, std::move(name));
+    vals->emplace_back(s, std::move(name));
   }
-  std::stable_sort(vals.begin(), vals.end(),
+  std::stable_sort(vals->begin(), vals->end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
+}
+
+// Keeps the k largest-share distinct values of a SortShares list, ids from
+// `intern`, shares quantised.
+template <typename Intern, typename Id>
+void PickTopShares(const std::vector<std::pair<double, std::string>>& vals, Intern intern, int k,
+                   Id* ids, uint8_t* shares) {
   int n = 0;
   for (const auto& [s, name] : vals) {
     if (n == k) break;
@@ -1820,153 +1828,173 @@ cv1::Tier CreatorIndex::TierOf(cv1::Platform platform, int64_t followers) const 
   return cv1::TIER_NANO;
 }
 
-void CreatorIndex::AppendLocked(const cv1::Creator& c) {
-  const uint32_t doc = docs_++;
-  const uint32_t universe = docs_;
-  ids_.Append(doc, c.creator_id());
-  if (alive_.size() < WordsFor(universe)) alive_.push_back(0);
-  SetBit(alive_.data(), doc);
-  ++live_;
+// Everything AppendLocked needs from a profile that does not depend on the
+// index: columns, normalised strings, deduplicated text terms, sorted
+// audience lists and lookalike vectors. Built without the lock (in parallel
+// for a batch), so the write lock covers only interning and appending.
+struct CreatorIndex::PreparedDoc {
+  absl::string_view id;
+  uint8_t platform = 0;
+  uint8_t tier = 0;
+  uint8_t gender = 0;
+  uint8_t account = 0;
+  uint8_t content_types = 0;
+  uint8_t age_band = 0;
+  uint8_t flags = 0;
+  uint8_t main_category = 0;
+  uint32_t categories = 0;
+  uint16_t birth_year = 0;
+  uint16_t brand_safety = 0;
+  uint16_t linked = 0;
+  uint32_t followers = 0;
+  uint32_t content_count = 0;
+  uint32_t last_post = 0;
+  int64_t price = kUnknownPrice;
+  std::array<float, kFloatFieldCount> floats{};
+  uint64_t person = 0;
+  std::string country;
+  std::string city;
+  std::vector<std::string> languages;  // normalised, non-empty, in order
+  std::vector<std::string> interests;
+  std::vector<std::string> brands;
+  std::vector<std::string> mentions;
+  // Distinct terms per TextField, as views into term_bytes.
+  std::string term_bytes;
+  std::array<std::vector<absl::string_view>, 4> terms;
+  // Scratch of PrepareDoc, kept so a reused PreparedDoc allocates nothing.
+  std::array<std::vector<std::pair<uint32_t, uint32_t>>, 4> term_spans;
+  std::string word_scratch;
+  std::vector<std::pair<double, std::string>> aud_countries;
+  std::vector<std::pair<double, std::string>> aud_cities;
+  std::vector<std::pair<double, std::string>> aud_languages;
+  std::vector<std::pair<double, std::string>> aud_interests;
+  std::vector<std::pair<double, std::string>> aud_brands;
+  uint8_t aud_gender[3];
+  uint8_t aud_age[6];
+  SimVectors vectors;
+};
 
+// Vocabulary posting appends of a batch, held back until every doc of the
+// batch is in and then applied sorted by posting, so each of those lists is
+// touched once per batch. Keys are (id << 32 | doc), for audience countries
+// ((id * buckets + bucket) << 32 | doc). Text terms are not held back:
+// sorting a batch's ~40 terms per profile cost more than the hash probes it
+// saved (ingest_bench, 200k creators), most terms being rare.
+struct CreatorIndex::PendingPostings {
+  std::vector<uint64_t> countries;
+  std::vector<uint64_t> cities;
+  std::vector<uint64_t> languages;
+  std::vector<uint64_t> interests;
+  std::vector<uint64_t> brands;
+  std::vector<uint64_t> aud_countries;
+};
+
+struct CreatorIndex::BatchScratch {
+  std::vector<PreparedDoc> prepared;
+  PendingPostings pending;
+};
+
+void CreatorIndex::PrepareDoc(const cv1::Creator& c, PreparedDoc* p) const {
+  p->id = c.creator_id();
   const int platform = cv1::Platform_IsValid(c.platform()) ? c.platform() : 0;
   const int64_t followers_raw = std::max<int64_t>(0, c.stats().followers());
-  const int tier = TierOf(static_cast<cv1::Platform>(platform), followers_raw);
-  const int gender = cv1::Gender_IsValid(c.gender()) ? c.gender() : 0;
-  const int account = cv1::AccountType_IsValid(c.account_type()) ? c.account_type() : 0;
-  platform_.push_back(static_cast<uint8_t>(platform));
-  tier_.push_back(static_cast<uint8_t>(tier));
-  gender_.push_back(static_cast<uint8_t>(gender));
-  account_type_.push_back(static_cast<uint8_t>(account));
-  platform_postings_[static_cast<size_t>(platform)].Add(doc, universe);
-  tier_postings_[static_cast<size_t>(tier)].Add(doc, universe);
-  gender_postings_[static_cast<size_t>(gender)].Add(doc, universe);
-  account_type_postings_[static_cast<size_t>(account)].Add(doc, universe);
-
+  p->platform = static_cast<uint8_t>(platform);
+  p->tier = static_cast<uint8_t>(TierOf(static_cast<cv1::Platform>(platform), followers_raw));
+  p->gender = static_cast<uint8_t>(cv1::Gender_IsValid(c.gender()) ? c.gender() : 0);
+  p->account =
+      static_cast<uint8_t>(cv1::AccountType_IsValid(c.account_type()) ? c.account_type() : 0);
   uint8_t types = 0;
   for (int t : c.content().content_types()) {
-    if (t >= 1 && t <= 5 && !((types >> t) & 1)) {
-      types |= static_cast<uint8_t>(1u << t);
-      content_type_postings_[static_cast<size_t>(t)].Add(doc, universe);
-    }
+    if (t >= 1 && t <= 5) types |= static_cast<uint8_t>(1u << t);
   }
-  if (types == 0) content_type_postings_[0].Add(doc, universe);
-  content_types_.push_back(types);
-  age_band_.push_back(
-      static_cast<uint8_t>(c.age_band() >= 1 && c.age_band() <= 6 ? c.age_band() : 0));
+  p->content_types = types;
+  p->age_band = static_cast<uint8_t>(c.age_band() >= 1 && c.age_band() <= 6 ? c.age_band() : 0);
   uint8_t flags = 0;
   if (c.verified()) flags |= kVerified;
   if (c.is_private()) flags |= kPrivate;
   if (c.has_email()) flags |= kHasEmail;
   if (c.has_phone()) flags |= kHasPhone;
-  flags_.push_back(flags);
+  p->flags = flags;
   uint32_t cats = 0;
   int main_cat = 0;
   for (int cat : c.categories()) {
     if (cat < 1 || cat > 25 || ((cats >> cat) & 1)) continue;
     if (main_cat == 0) main_cat = cat;
     cats |= uint32_t{1} << cat;
-    category_postings_[static_cast<size_t>(cat)].Add(doc, universe);
   }
-  if (cats == 0) category_postings_[0].Add(doc, universe);
-  categories_.push_back(cats);
-  main_category_.push_back(static_cast<uint8_t>(main_cat));
-  birth_year_.push_back(c.has_birth_year() && c.birth_year() > 0 && c.birth_year() < 65536
-                            ? static_cast<uint16_t>(c.birth_year())
-                            : 0);
-
-  const std::string country = NormalizeUpper(c.country_code());
-  uint32_t country_id = country.empty() ? 0 : countries_->Intern(country);
-  if (country_id > 0xFFFF) country_id = 0;
-  // Postings at id 0 hold the docs without a value, for facet "missing" counts.
-  countries_->postings[country_id].Add(doc, universe);
-  country_.push_back(static_cast<uint16_t>(country_id));
-
-  const std::string city = NormalizeLower(c.city());
-  const uint32_t city_id = city.empty() ? 0 : cities_->Intern(city);
-  cities_->postings[city_id].Add(doc, universe);
-  city_.push_back(city_id);
-
-  std::array<uint16_t, kCreatorLanguages> langs{};
-  int n_langs = 0;
+  p->categories = cats;
+  p->main_category = static_cast<uint8_t>(main_cat);
+  p->birth_year = c.has_birth_year() && c.birth_year() > 0 && c.birth_year() < 65536
+                      ? static_cast<uint16_t>(c.birth_year())
+                      : 0;
+  p->country = NormalizeUpper(c.country_code());
+  p->city = NormalizeLower(c.city());
+  p->languages.clear();
   for (const std::string& l : c.language_codes()) {
-    if (n_langs == kCreatorLanguages) break;
-    const std::string code = NormalizeLower(l);
-    if (code.empty()) continue;
-    const uint32_t id = languages_vocab_->Intern(code);
-    if (id > 0xFFFF) continue;
-    bool dup = false;
-    for (int j = 0; j < n_langs; ++j) dup = dup || langs[static_cast<size_t>(j)] == id;
-    if (dup) continue;
-    langs[static_cast<size_t>(n_langs++)] = static_cast<uint16_t>(id);
-    languages_vocab_->postings[id].Add(doc, universe);
+    std::string code = NormalizeLower(l);
+    if (!code.empty()) p->languages.push_back(std::move(code));
   }
-  if (n_langs == 0) languages_vocab_->postings[0].Add(doc, universe);
-  languages_.push_back(langs);
-
   uint16_t safety = 0;
   for (int fl : c.brand_safety_flags()) {
     if (fl >= 1 && fl <= 15) safety = static_cast<uint16_t>(safety | (1u << fl));
   }
-  brand_safety_.push_back(safety);
+  p->brand_safety = safety;
   uint16_t linked = 0;
   for (const auto& lp : c.linked_profiles()) {
     if (lp.platform() >= 1 && lp.platform() <= 15) {
       linked = static_cast<uint16_t>(linked | (1u << lp.platform()));
     }
   }
-  linked_platforms_.push_back(linked);
-  also_on_.push_back(linked);
+  p->linked = linked;
 
   const cv1::CreatorStats& s = c.stats();
-  followers_.push_back(ClampU32(followers_raw));
-  content_count_.push_back(ClampU32(s.content_count()));
+  p->followers = ClampU32(followers_raw);
+  p->content_count = ClampU32(s.content_count());
   int64_t last_post = c.content().has_last_post_time() ? c.content().last_post_time().seconds() : 0;
-  last_post_.push_back(last_post > 0 ? ClampU32(last_post) : 0);
-  price_.push_back(s.has_estimated_price() && NormalizeUpper(s.estimated_price().currency_code()) ==
-                                                  options_.reference_currency
-                       ? s.estimated_price().amount_micros()
-                       : kUnknownPrice);
+  p->last_post = last_post > 0 ? ClampU32(last_post) : 0;
+  p->price = s.has_estimated_price() && NormalizeUpper(s.estimated_price().currency_code()) ==
+                                            options_.reference_currency
+                 ? s.estimated_price().amount_micros()
+                 : kUnknownPrice;
   const cv1::AudienceDemographics& a = c.audience();
-  floats_[kEngagement].push_back(
-      OptFloat(s.has_engagement_rate() && !s.likes_hidden(), s.engagement_rate()));
-  floats_[kAvgLikes].push_back(OptFloat(s.has_avg_likes(), s.avg_likes()));
-  floats_[kAvgComments].push_back(OptFloat(s.has_avg_comments(), s.avg_comments()));
-  floats_[kAvgShares].push_back(OptFloat(s.has_avg_shares(), s.avg_shares()));
-  floats_[kAvgSaves].push_back(OptFloat(s.has_avg_saves(), s.avg_saves()));
-  floats_[kAvgViews].push_back(OptFloat(s.has_avg_views(), s.avg_views()));
-  floats_[kGrowth30].push_back(OptFloat(s.has_follower_growth_30d(), s.follower_growth_30d()));
-  floats_[kGrowth90].push_back(OptFloat(s.has_follower_growth_90d(), s.follower_growth_90d()));
-  floats_[kPostsPerWeek].push_back(OptFloat(s.has_posts_per_week(), s.posts_per_week()));
-  floats_[kSponsoredShare].push_back(
-      OptFloat(s.has_sponsored_post_share(), s.sponsored_post_share()));
-  floats_[kSponsoredRatio].push_back(
-      OptFloat(s.has_sponsored_engagement_ratio(), s.sponsored_engagement_ratio()));
-  floats_[kCredibility].push_back(OptFloat(a.has_credibility(), a.credibility()));
-  floats_[kQuality].push_back(OptFloat(a.has_audience_quality_score(), a.audience_quality_score()));
-  floats_[kReachability].push_back(OptFloat(a.has_reachability(), a.reachability()));
+  auto& f = p->floats;
+  f[kEngagement] = OptFloat(s.has_engagement_rate() && !s.likes_hidden(), s.engagement_rate());
+  f[kAvgLikes] = OptFloat(s.has_avg_likes(), s.avg_likes());
+  f[kAvgComments] = OptFloat(s.has_avg_comments(), s.avg_comments());
+  f[kAvgShares] = OptFloat(s.has_avg_shares(), s.avg_shares());
+  f[kAvgSaves] = OptFloat(s.has_avg_saves(), s.avg_saves());
+  f[kAvgViews] = OptFloat(s.has_avg_views(), s.avg_views());
+  f[kGrowth30] = OptFloat(s.has_follower_growth_30d(), s.follower_growth_30d());
+  f[kGrowth90] = OptFloat(s.has_follower_growth_90d(), s.follower_growth_90d());
+  f[kPostsPerWeek] = OptFloat(s.has_posts_per_week(), s.posts_per_week());
+  f[kSponsoredShare] = OptFloat(s.has_sponsored_post_share(), s.sponsored_post_share());
+  f[kSponsoredRatio] = OptFloat(s.has_sponsored_engagement_ratio(), s.sponsored_engagement_ratio());
+  f[kCredibility] = OptFloat(a.has_credibility(), a.credibility());
+  f[kQuality] = OptFloat(a.has_audience_quality_score(), a.audience_quality_score());
+  f[kReachability] = OptFloat(a.has_reachability(), a.reachability());
 
-  // Posting-only values and text fields.
-  std::string scratch;
-  for (const std::string& v : c.interests()) {
-    const std::string n = NormalizeLower(v);
-    if (!n.empty()) interests_->postings[interests_->Intern(n)].Add(doc, universe);
-  }
-  for (const std::string& v : c.content().brands()) {
-    const std::string n = NormalizeLower(v);
-    if (!n.empty()) brands_->postings[brands_->Intern(n)].Add(doc, universe);
-  }
-  for (const std::string& v : c.content().mentions()) {
-    const std::string n = NormalizeTag(v);
-    if (!n.empty()) mentions_.Add(n, doc, universe);
-  }
-  std::array<uint32_t, 4> lens{};
-  auto add_term = [&](int field, absl::string_view term) {
-    if (text_[static_cast<size_t>(field)].Add(term, doc, universe)) {
-      ++lens[static_cast<size_t>(field)];
+  auto normalized = [](const auto& list, auto normalize, std::vector<std::string>* out) {
+    out->clear();
+    for (const std::string& v : list) {
+      std::string n = normalize(v);
+      if (!n.empty()) out->push_back(std::move(n));
     }
   };
-  // A term repeated within a doc may come back after other terms, so Add's
-  // last-doc check is what keeps each (term, doc) once.
+  normalized(c.interests(), NormalizeLower, &p->interests);
+  normalized(c.content().brands(), NormalizeLower, &p->brands);
+  normalized(c.content().mentions(), NormalizeTag, &p->mentions);
+
+  // Text terms, each kept once per field: the field lengths count distinct
+  // terms. Offsets first, views once term_bytes stops growing.
+  auto& spans = p->term_spans;
+  for (auto& field_spans : spans) field_spans.clear();
+  p->term_bytes.clear();
+  auto add_term = [&](int field, absl::string_view term) {
+    spans[static_cast<size_t>(field)].emplace_back(static_cast<uint32_t>(p->term_bytes.size()),
+                                                   static_cast<uint32_t>(term.size()));
+    p->term_bytes.append(term.data(), term.size());
+  };
+  std::string& scratch = p->word_scratch;
   for (const std::string& v : c.content().hashtags()) {
     const std::string n = NormalizeTag(v);
     if (!n.empty()) add_term(kHashtag, n);
@@ -1975,59 +2003,172 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   for (const std::string& k : c.content().caption_keywords()) {
     ForEachWord(k, &scratch, [&](absl::string_view w) { add_term(kCaption, w); });
   }
-  ForEachWord(c.handle(), &scratch, [&](absl::string_view w) { add_term(kName, w); });
   // The whole handle is not a term of its own: a query for "jane.doe" is the
   // words "jane" and "doe", which every doc with that handle holds, and a
   // second unique term per profile would cost ~170 bytes of hash slot,
   // key and posting.
+  ForEachWord(c.handle(), &scratch, [&](absl::string_view w) { add_term(kName, w); });
   ForEachWord(c.display_name(), &scratch, [&](absl::string_view w) { add_term(kName, w); });
+  for (size_t field = 0; field < 4; ++field) {
+    std::vector<absl::string_view>& terms = p->terms[field];
+    terms.clear();
+    for (const auto& [offset, size] : spans[field]) {
+      terms.emplace_back(p->term_bytes.data() + offset, size);
+    }
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  }
+
+  SortShares(
+      a.countries(), [](const cv1::CountryShare& e) { return NormalizeUpper(e.country_code()); },
+      &p->aud_countries);
+  SortShares(
+      a.cities(), [](const cv1::CityShare& e) { return NormalizeLower(e.city()); }, &p->aud_cities);
+  SortShares(
+      a.languages(), [](const cv1::LanguageShare& e) { return NormalizeLower(e.language_code()); },
+      &p->aud_languages);
+  SortShares(
+      a.interests(), [](const cv1::InterestShare& e) { return NormalizeLower(e.interest()); },
+      &p->aud_interests);
+  SortShares(
+      a.brand_affinities(), [](const cv1::BrandAffinity& e) { return NormalizeLower(e.brand()); },
+      &p->aud_brands);
+  std::memset(p->aud_gender, kAbsentShare, sizeof(p->aud_gender));
+  std::memset(p->aud_age, kAbsentShare, sizeof(p->aud_age));
+  for (const auto& g : a.genders()) {
+    if (g.gender() >= 1 && g.gender() <= 3 && p->aud_gender[g.gender() - 1] == kAbsentShare) {
+      p->aud_gender[g.gender() - 1] = QuantizeShare(g.share());
+    }
+  }
+  for (const auto& b : a.age_bands()) {
+    if (b.age_band() >= 1 && b.age_band() <= 6 && p->aud_age[b.age_band() - 1] == kAbsentShare) {
+      p->aud_age[b.age_band() - 1] = QuantizeShare(b.share());
+    }
+  }
+  p->vectors = BuildSimVectors(c);
+  p->person = PersonKey(c.person_id());
+}
+
+void CreatorIndex::AppendLocked(const PreparedDoc& p, PendingPostings* pending) {
+  const uint32_t doc = docs_++;
+  const uint32_t universe = docs_;
+  ids_.Append(doc, p.id);
+  if (alive_.size() < WordsFor(universe)) alive_.push_back(0);
+  SetBit(alive_.data(), doc);
+  ++live_;
+  // Vocabulary postings: now, or held back for the batch.
+  auto add = [&](TermIndex& ti, std::vector<uint64_t> PendingPostings::*queue, uint32_t id) {
+    if (pending == nullptr) {
+      ti.postings[id].Add(doc, universe);
+    } else {
+      (pending->*queue).push_back(uint64_t{id} << 32 | doc);
+    }
+  };
+
+  const int platform = p.platform;
+  const int tier = p.tier;
+  platform_.push_back(p.platform);
+  tier_.push_back(p.tier);
+  gender_.push_back(p.gender);
+  account_type_.push_back(p.account);
+  platform_postings_[p.platform].Add(doc, universe);
+  tier_postings_[p.tier].Add(doc, universe);
+  gender_postings_[p.gender].Add(doc, universe);
+  account_type_postings_[p.account].Add(doc, universe);
+
+  for (int t = 1; t <= 5; ++t) {
+    if ((p.content_types >> t) & 1)
+      content_type_postings_[static_cast<size_t>(t)].Add(doc, universe);
+  }
+  if (p.content_types == 0) content_type_postings_[0].Add(doc, universe);
+  content_types_.push_back(p.content_types);
+  age_band_.push_back(p.age_band);
+  flags_.push_back(p.flags);
+  for (int cat = 1; cat <= 25; ++cat) {
+    if ((p.categories >> cat) & 1) category_postings_[static_cast<size_t>(cat)].Add(doc, universe);
+  }
+  if (p.categories == 0) category_postings_[0].Add(doc, universe);
+  categories_.push_back(p.categories);
+  main_category_.push_back(p.main_category);
+  birth_year_.push_back(p.birth_year);
+
+  uint32_t country_id = p.country.empty() ? 0 : countries_->Intern(p.country);
+  if (country_id > 0xFFFF) country_id = 0;
+  // Postings at id 0 hold the docs without a value, for facet "missing" counts.
+  add(*countries_, &PendingPostings::countries, country_id);
+  country_.push_back(static_cast<uint16_t>(country_id));
+
+  const uint32_t city_id = p.city.empty() ? 0 : cities_->Intern(p.city);
+  add(*cities_, &PendingPostings::cities, city_id);
+  city_.push_back(city_id);
+
+  std::array<uint16_t, kCreatorLanguages> langs{};
+  int n_langs = 0;
+  for (const std::string& code : p.languages) {
+    if (n_langs == kCreatorLanguages) break;
+    const uint32_t id = languages_vocab_->Intern(code);
+    if (id > 0xFFFF) continue;
+    bool dup = false;
+    for (int j = 0; j < n_langs; ++j) dup = dup || langs[static_cast<size_t>(j)] == id;
+    if (dup) continue;
+    langs[static_cast<size_t>(n_langs++)] = static_cast<uint16_t>(id);
+    add(*languages_vocab_, &PendingPostings::languages, id);
+  }
+  if (n_langs == 0) add(*languages_vocab_, &PendingPostings::languages, 0);
+  languages_.push_back(langs);
+
+  brand_safety_.push_back(p.brand_safety);
+  linked_platforms_.push_back(p.linked);
+  also_on_.push_back(p.linked);
+
+  followers_.push_back(p.followers);
+  content_count_.push_back(p.content_count);
+  last_post_.push_back(p.last_post);
+  price_.push_back(p.price);
+  for (size_t f = 0; f < kFloatFieldCount; ++f) floats_[f].push_back(p.floats[f]);
+
+  // Posting-only values and text fields.
+  for (const std::string& n : p.interests) {
+    add(*interests_, &PendingPostings::interests, interests_->Intern(n));
+  }
+  for (const std::string& n : p.brands) {
+    add(*brands_, &PendingPostings::brands, brands_->Intern(n));
+  }
+  for (const std::string& n : p.mentions) mentions_.Add(n, doc, universe);
   std::array<uint8_t, 4> lens8;
-  for (int f = 0; f < 4; ++f) {
-    lens8[static_cast<size_t>(f)] =
-        static_cast<uint8_t>(std::min<uint32_t>(lens[static_cast<size_t>(f)], 255));
-    field_len_sum_[static_cast<size_t>(f)] += lens8[static_cast<size_t>(f)];
+  for (size_t f = 0; f < 4; ++f) {
+    for (absl::string_view term : p.terms[f]) text_[f].Add(term, doc, universe);
+    lens8[f] = static_cast<uint8_t>(std::min<size_t>(p.terms[f].size(), 255));
+    field_len_sum_[f] += lens8[f];
   }
   field_len_.push_back(lens8);
 
   AudienceBlock blk;
-  FillTopShares(
-      a.countries(), [](const cv1::CountryShare& e) { return NormalizeUpper(e.country_code()); },
+  PickTopShares(
+      p.aud_countries,
       [&](const std::string& s) {
         const uint32_t id = countries_->Intern(s);
         return id > 0xFFFF ? 0u : id;
       },
       kAudCountries, blk.country, blk.country_share);
-  FillTopShares(
-      a.cities(), [](const cv1::CityShare& e) { return NormalizeLower(e.city()); },
-      [&](const std::string& s) { return cities_->Intern(s); }, kAudCities, blk.city,
+  PickTopShares(
+      p.aud_cities, [&](const std::string& s) { return cities_->Intern(s); }, kAudCities, blk.city,
       blk.city_share);
-  FillTopShares(
-      a.languages(), [](const cv1::LanguageShare& e) { return NormalizeLower(e.language_code()); },
+  PickTopShares(
+      p.aud_languages,
       [&](const std::string& s) {
         const uint32_t id = languages_vocab_->Intern(s);
         return id > 0xFFFF ? 0u : id;
       },
       kAudLanguages, blk.language, blk.language_share);
-  FillTopShares(
-      a.interests(), [](const cv1::InterestShare& e) { return NormalizeLower(e.interest()); },
-      [&](const std::string& s) { return interests_->Intern(s); }, kAudInterests, blk.interest,
-      blk.interest_share);
-  FillTopShares(
-      a.brand_affinities(), [](const cv1::BrandAffinity& e) { return NormalizeLower(e.brand()); },
-      [&](const std::string& s) { return brands_->Intern(s); }, kAudBrands, blk.brand,
+  PickTopShares(
+      p.aud_interests, [&](const std::string& s) { return interests_->Intern(s); }, kAudInterests,
+      blk.interest, blk.interest_share);
+  PickTopShares(
+      p.aud_brands, [&](const std::string& s) { return brands_->Intern(s); }, kAudBrands, blk.brand,
       blk.brand_share);
-  std::memset(blk.gender, kAbsentShare, sizeof(blk.gender));
-  std::memset(blk.age, kAbsentShare, sizeof(blk.age));
-  for (const auto& g : a.genders()) {
-    if (g.gender() >= 1 && g.gender() <= 3 && blk.gender[g.gender() - 1] == kAbsentShare) {
-      blk.gender[g.gender() - 1] = QuantizeShare(g.share());
-    }
-  }
-  for (const auto& b : a.age_bands()) {
-    if (b.age_band() >= 1 && b.age_band() <= 6 && blk.age[b.age_band() - 1] == kAbsentShare) {
-      blk.age[b.age_band() - 1] = QuantizeShare(b.share());
-    }
-  }
+  std::memcpy(blk.gender, p.aud_gender, sizeof(blk.gender));
+  std::memcpy(blk.age, p.aud_age, sizeof(blk.age));
   AudCountries ac;
   std::memcpy(ac.id, blk.country, sizeof(ac.id));
   std::memcpy(ac.share, blk.country_share, sizeof(ac.share));
@@ -2040,7 +2181,12 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
     if (aud_country_postings_.size() <= ac.id[j]) {
       aud_country_postings_.resize(std::max<size_t>(ac.id[j] + 1, countries_->vocab.bound()));
     }
-    aud_country_postings_[ac.id[j]][bucket].Add(doc, universe);
+    if (pending == nullptr) {
+      aud_country_postings_[ac.id[j]][bucket].Add(doc, universe);
+    } else {
+      pending->aud_countries.push_back(
+          (uint64_t{ac.id[j]} * kAudShareBuckets.size() + bucket) << 32 | doc);
+    }
   }
   for (size_t j = 0; j < 3; ++j) aud_demo_[j].push_back(blk.gender[j]);
   for (size_t j = 0; j < 6; ++j) aud_demo_[3 + j].push_back(blk.age[j]);
@@ -2054,12 +2200,12 @@ void CreatorIndex::AppendLocked(const cv1::Creator& c) {
   std::memcpy(rest.brand, blk.brand, sizeof(rest.brand));
   std::memcpy(rest.brand_share, blk.brand_share, sizeof(rest.brand_share));
   aud_rest_.push_back(rest);
-  vectors_.push_back(BuildSimVectors(c));
+  vectors_.push_back(p.vectors);
 
   UpdateLiveFacetsLocked(doc, 1);
   AppendLevelsLocked(doc);
 
-  const uint64_t person = PersonKey(c.person_id());
+  const uint64_t person = p.person;
   person_.push_back(person);
   platform_tier_counts_[static_cast<size_t>(platform)][static_cast<size_t>(tier)]++;
   if (person == 0) {
@@ -2101,6 +2247,28 @@ void CreatorIndex::RebuildLevelsLocked() {
   }
 }
 
+void CreatorIndex::FlushPostingsLocked(PendingPostings& pending) {
+  // Docs of one posting come out in increasing order, and each doc's
+  // universe is doc + 1, as when appended one by one, so the lists (and their
+  // sparse or dense form) are exactly what single appends build.
+  auto flush = [](std::vector<uint64_t>& queue, auto&& posting_of) {
+    std::sort(queue.begin(), queue.end());
+    for (uint64_t key : queue) {
+      const auto doc = static_cast<uint32_t>(key);
+      posting_of(static_cast<uint32_t>(key >> 32)).Add(doc, doc + 1);
+    }
+    queue.clear();
+  };
+  flush(pending.countries, [&](uint32_t id) -> Posting& { return countries_->postings[id]; });
+  flush(pending.cities, [&](uint32_t id) -> Posting& { return cities_->postings[id]; });
+  flush(pending.languages, [&](uint32_t id) -> Posting& { return languages_vocab_->postings[id]; });
+  flush(pending.interests, [&](uint32_t id) -> Posting& { return interests_->postings[id]; });
+  flush(pending.brands, [&](uint32_t id) -> Posting& { return brands_->postings[id]; });
+  flush(pending.aud_countries, [&](uint32_t key) -> Posting& {
+    return aud_country_postings_[key / kAudShareBuckets.size()][key % kAudShareBuckets.size()];
+  });
+}
+
 void CreatorIndex::RecomputePersonLocked(uint64_t person) {
   auto it = person_docs_.find(person);
   if (it == person_docs_.end()) return;
@@ -2137,14 +2305,28 @@ void CreatorIndex::TombstoneLocked(uint32_t doc) {
   }
 }
 
+namespace {
+
+bool IndexableId(absl::string_view id) { return !id.empty() && id.size() <= 255; }
+
+// Writes prepared per locked round: bounds the prepared copies held at once
+// (a few kB each) and how long one round holds the write lock.
+constexpr size_t kApplyChunk = 4096;
+// Below this many profiles a batch is prepared on the calling thread only.
+constexpr size_t kParallelPrepareMin = 256;
+
+}  // namespace
+
 absl::Status CreatorIndex::Upsert(const cv1::Creator& creator) {
-  if (creator.creator_id().empty() || creator.creator_id().size() > 255) {
+  if (!IndexableId(creator.creator_id())) {
     return absl::InvalidArgumentError("creator_id must have 1 to 255 bytes");
   }
+  PreparedDoc prepared;
+  PrepareDoc(creator, &prepared);
   absl::MutexLock lock(&mu_);
   const int64_t old = ids_.Find(creator.creator_id());
   if (old >= 0) TombstoneLocked(static_cast<uint32_t>(old));
-  AppendLocked(creator);
+  AppendLocked(prepared, nullptr);
   MaybeCompactLocked();
   return absl::OkStatus();
 }
@@ -2159,8 +2341,17 @@ bool CreatorIndex::Remove(absl::string_view creator_id) {
 }
 
 size_t CreatorIndex::BulkLoad(absl::Span<const cv1::Creator> creators) {
-  absl::MutexLock lock(&mu_);
-  const size_t want = docs_ + creators.size();
+  std::vector<Write> writes;
+  writes.reserve(creators.size());
+  for (const cv1::Creator& c : creators) writes.push_back(Write::Upsert(c));
+  return ApplyWrites(writes, /*rebalance=*/true, nullptr);
+}
+
+size_t CreatorIndex::ApplyBatch(absl::Span<const Write> writes, std::vector<size_t>* rejected) {
+  return ApplyWrites(writes, /*rebalance=*/false, rejected);
+}
+
+void CreatorIndex::ReserveLocked(size_t want) {
   ids_.Reserve(want);
   // Grow geometrically: loading in batches must not copy every column per
   // batch. ShrinkToFit returns the slack once loading is done.
@@ -2194,16 +2385,79 @@ size_t CreatorIndex::BulkLoad(absl::Span<const cv1::Creator> creators) {
   for (auto& v : aud_demo_) reserve(v);
   reserve(aud_rest_);
   reserve(vectors_);
+}
+
+size_t CreatorIndex::ApplyWrites(absl::Span<const Write> writes, bool rebalance,
+                                 std::vector<size_t>* rejected) {
   size_t applied = 0;
-  for (const cv1::Creator& c : creators) {
-    if (c.creator_id().empty() || c.creator_id().size() > 255) continue;
-    const int64_t old = ids_.Find(c.creator_id());
-    if (old >= 0) TombstoneLocked(static_cast<uint32_t>(old));
-    AppendLocked(c);
-    ++applied;
+  // One batch at a time prepares into the kept PreparedDocs (their vectors
+  // and strings keep their capacity: no allocation per profile).
+  absl::MutexLock batch_lock(&batch_mu_);
+  if (batch_ == nullptr) batch_ = std::make_unique<BatchScratch>();
+  std::vector<PreparedDoc>& prepared = batch_->prepared;
+  PendingPostings& pending = batch_->pending;
+  std::vector<size_t> upserts;  // positions in the chunk of the writes to prepare
+  for (size_t start = 0; start < writes.size(); start += kApplyChunk) {
+    const absl::Span<const Write> chunk = writes.subspan(start, kApplyChunk);
+    upserts.clear();
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      if (chunk[i].creator == nullptr) continue;
+      if (IndexableId(chunk[i].creator->creator_id())) {
+        upserts.push_back(i);
+      } else if (rejected != nullptr) {
+        rejected->push_back(start + i);
+      }
+    }
+    if (prepared.size() < upserts.size()) prepared.resize(upserts.size());
+    // Tokenising and normalising take most of a profile's apply time and
+    // need no index state: they run before the lock, split across threads.
+    const size_t threads =
+        upserts.size() < kParallelPrepareMin
+            ? 1
+            : std::min<size_t>({static_cast<size_t>(std::max(1, options_.apply_threads)),
+                                std::max<size_t>(1, std::thread::hardware_concurrency()),
+                                upserts.size() / (kParallelPrepareMin / 2)});
+    auto prepare_range = [&](size_t from, size_t to) {
+      for (size_t u = from; u < to; ++u) PrepareDoc(*chunk[upserts[u]].creator, &prepared[u]);
+    };
+    std::vector<std::thread> workers;
+    const size_t per = (upserts.size() + threads - 1) / threads;
+    for (size_t t = 1; t < threads; ++t) {
+      workers.emplace_back(prepare_range, std::min(upserts.size(), t * per),
+                           std::min(upserts.size(), (t + 1) * per));
+    }
+    prepare_range(0, std::min(upserts.size(), per));
+    for (std::thread& w : workers) w.join();
+
+    absl::MutexLock lock(&mu_);
+    // A bulk load reserves ahead; a stream's batches grow the columns as
+    // single writes do (the same capacities, so the same snapshot bytes).
+    if (rebalance) ReserveLocked(docs_ + upserts.size());
+    size_t next_upsert = 0;
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      const Write& w = chunk[i];
+      if (w.creator == nullptr) {
+        const int64_t old = ids_.Find(w.creator_id);
+        if (old >= 0) {
+          TombstoneLocked(static_cast<uint32_t>(old));
+          ++applied;
+        }
+        continue;
+      }
+      if (next_upsert == upserts.size() || upserts[next_upsert] != i) continue;  // bad id
+      const PreparedDoc& p = prepared[next_upsert++];
+      const int64_t old = ids_.Find(p.id);
+      if (old >= 0) TombstoneLocked(static_cast<uint32_t>(old));
+      AppendLocked(p, &pending);
+      ++applied;
+    }
+    FlushPostingsLocked(pending);
+    // Compaction renumbers docs, so it waits until the batch's postings are
+    // in (one-at-a-time writes may compact mid-batch; the result is the same
+    // set of live docs in the same order).
+    if (rebalance && start + kApplyChunk >= writes.size()) RebalanceLocked();
+    MaybeCompactLocked();
   }
-  RebalanceLocked();
-  MaybeCompactLocked();
   return applied;
 }
 

@@ -118,6 +118,20 @@ class CreatorIndex {
     // Catalogs with fewer docs search on the calling thread only (the split
     // costs a few microseconds).
     uint32_t parallel_min_docs = 1u << 19;
+    // Threads (the caller's included) that prepare a large ApplyBatch or
+    // BulkLoad before the write lock; capped by the machine's cores.
+    int apply_threads = 4;
+  };
+
+  // One write of ApplyBatch: a profile to insert or replace, or the removal
+  // of an id. The profile (and the id's bytes) must outlive the call.
+  struct Write {
+    static Write Upsert(const common::v1::Creator& creator) {
+      return {creator.creator_id(), &creator};
+    }
+    static Write Remove(absl::string_view creator_id) { return {creator_id, nullptr}; }
+    absl::string_view creator_id;
+    const common::v1::Creator* creator = nullptr;  // null: a removal
   };
 
   CreatorIndex();
@@ -135,6 +149,20 @@ class CreatorIndex {
   // Upserts many profiles under one lock: the start-up path. Returns the
   // number of profiles applied (records with a bad creator_id are skipped).
   size_t BulkLoad(absl::Span<const common::v1::Creator> creators);
+  // Applies `writes` in order with the same outcome as Upsert and Remove one
+  // by one (a later write of an id replaces an earlier one of the same
+  // batch), but faster: profiles are tokenised and normalised before the
+  // write lock, on up to Options::apply_threads threads, and each vocabulary
+  // posting list is appended to once per batch, its docs in order. Searches
+  // see each run of up to 4096 writes whole or not at all. Returns the
+  // writes applied; the positions of upserts with a bad creator_id (see
+  // Upsert) go to *rejected when given; removals of unknown ids are no-ops.
+  //
+  // Example:
+  //   std::vector<CreatorIndex::Write> writes = {CreatorIndex::Write::Upsert(a),
+  //                                              CreatorIndex::Write::Remove("yt:old")};
+  //   index.ApplyBatch(writes);
+  size_t ApplyBatch(absl::Span<const Write> writes, std::vector<size_t>* rejected = nullptr);
 
   // Live profiles.
   size_t size() const;
@@ -252,7 +280,18 @@ class CreatorIndex {
   static constexpr std::array<uint8_t, 5> kAudShareBuckets = {10, 20, 40, 60, 100};
   using AudCountryPostings = std::array<Posting, kAudShareBuckets.size()>;
 
-  void AppendLocked(const common::v1::Creator& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  struct PreparedDoc;
+  struct PendingPostings;
+  // The lock-free part of an append (reads options_ only).
+  void PrepareDoc(const common::v1::Creator& c, PreparedDoc* out) const;
+  // Appends the doc; its vocabulary and text postings go to *pending when
+  // given (FlushPostingsLocked adds them), else straight in.
+  void AppendLocked(const PreparedDoc& p, PendingPostings* pending)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FlushPostingsLocked(PendingPostings& pending) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReserveLocked(size_t docs) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  size_t ApplyWrites(absl::Span<const Write> writes, bool rebalance, std::vector<size_t>* rejected)
+      ABSL_LOCKS_EXCLUDED(mu_);
   void TombstoneLocked(uint32_t doc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sets the level bits of the new doc (levels_ grow with the doc count).
   void AppendLevelsLocked(uint32_t doc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -327,6 +366,11 @@ class CreatorIndex {
   void UpdateLiveFacetsLocked(uint32_t doc, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
+  // Serialises ApplyWrites calls, which share the scratch below (prepared
+  // docs and queued postings, kept between batches); taken before mu_.
+  struct BatchScratch;
+  absl::Mutex batch_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  std::unique_ptr<BatchScratch> batch_ ABSL_GUARDED_BY(batch_mu_);
   mutable absl::Mutex mu_;
 
   uint32_t docs_ ABSL_GUARDED_BY(mu_) = 0;  // doc ids handed out
