@@ -3624,10 +3624,24 @@ absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
     if (a.sim != b.sim) return a.sim > b.sim;
     return ids_.View(a.doc) < ids_.View(b.doc);
   };
-  std::vector<Entry> heap;
   const size_t k = static_cast<size_t>(q.offset + q.limit);
-  int64_t total = 0;
-  auto one = [&](uint32_t d) {
+  // The k most similar seen so far and the count of matches, per part of a
+  // broad search (merged at the end) or for the whole of a selective one.
+  struct Best {
+    std::vector<Entry> heap;
+    int64_t total = 0;
+  };
+  auto push = [&](Best& b, const Entry& e) {
+    if (b.heap.size() < k) {
+      b.heap.push_back(e);
+      std::push_heap(b.heap.begin(), b.heap.end(), before);
+    } else if (before(e, b.heap.front())) {
+      std::pop_heap(b.heap.begin(), b.heap.end(), before);
+      b.heap.back() = e;
+      std::push_heap(b.heap.begin(), b.heap.end(), before);
+    }
+  };
+  auto one = [&](Best& b, uint32_t d) {
     if (person != 0 && person_[d] == person) return;
     const SimVectors& v = vectors_[d];
     double sim;
@@ -3640,27 +3654,30 @@ absl::StatusOr<SimilarPage> CreatorIndex::Similar(const SimilarQuery& q) const {
                    Cosine(v.audience, v.audience_norm, sv.audience, sv.audience_norm));
     }
     if (sim < q.min_similarity) return;
-    ++total;
-    if (k == 0) return;
-    Entry e{sim, d};
-    if (heap.size() < k) {
-      heap.push_back(e);
-      std::push_heap(heap.begin(), heap.end(), before);
-    } else if (before(e, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), before);
-      heap.back() = e;
-      std::push_heap(heap.begin(), heap.end(), before);
-    }
+    ++b.total;
+    if (k > 0) push(b, Entry{sim, d});
   };
-  ExecuteLocked(c, one, [&](const uint64_t* words, size_t n_words, const Parts&) {
-    for (size_t w = 0; w < n_words; ++w) {
-      uint64_t word = words[w];
-      while (word != 0) {
-        one(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
-        word &= word - 1;
-      }
-    }
-  });
+  Best best;
+  ExecuteLocked(
+      c, [&](uint32_t d) { one(best, d); },
+      [&](const uint64_t* words, size_t, const Parts& parts) {
+        // Cosines of every candidate, side by side by doc range.
+        std::vector<Best> part_best(static_cast<size_t>(parts.count));
+        parts.RunIndexed([&](int p, size_t w0, size_t w1) {
+          Best& b = part_best[static_cast<size_t>(p)];
+          for (size_t w = w0; w < w1; ++w) {
+            for (uint64_t word = words[w]; word != 0; word &= word - 1) {
+              one(b, static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
+            }
+          }
+        });
+        for (const Best& b : part_best) {
+          best.total += b.total;
+          for (const Entry& e : b.heap) push(best, e);
+        }
+      });
+  std::vector<Entry>& heap = best.heap;
+  const int64_t total = best.total;
   std::sort_heap(heap.begin(), heap.end(), before);
   SimilarPage page;
   page.total_size = total;
