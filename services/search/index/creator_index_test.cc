@@ -1042,7 +1042,12 @@ TEST(PartitionTest, FourPartitionsMergeToOneIndex) {
 TEST(ConcurrencyTest, SearchesWhileWriting) {
   testing::Rng r(11);
   testing::CatalogShape shape;
-  CreatorIndex index;
+  // Every search splits into parts on the shared pool, so concurrent
+  // searches also contend for its workers (and take parts back).
+  CreatorIndex::Options parts;
+  parts.query_threads = 3;
+  parts.parallel_min_docs = 0;
+  CreatorIndex index(parts);
   std::vector<cv1::Creator> base;
   for (uint32_t i = 0; i < 2000; ++i) base.push_back(testing::RandomCreator(r, i, shape, kNow));
   index.BulkLoad(base);
