@@ -3,12 +3,10 @@
 // apart — then the start-up rebuild of a fresh index from that store
 // (bench/README.md, "Catalog ingest and rebuild").
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "bench/common/process_stats.h"
 #include "common/store/database.h"
 #include "services/search/catalog.h"
 #include "services/search/creator_store.h"
@@ -36,20 +35,9 @@ namespace {
 
 namespace cv1 = ::microreach::common::v1;
 
-// Process CPU seconds (user + system, every thread).
-double CpuSeconds() {
-  rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
+using ::microreach::bench::LoadAverage;
 
-std::string LoadAverage() {
-  std::ifstream f("/proc/loadavg");
-  std::string a, b, c;
-  f >> a >> b >> c;
-  return absl::StrCat(a, " ", b, " ", c);
-}
+using ::microreach::bench::SelfCpuSeconds;
 
 [[noreturn]] void Die(const std::string& what, const absl::Status& s) {
   std::fprintf(stderr, "%s: %s\n", what.c_str(), s.ToString().c_str());
@@ -115,19 +103,19 @@ int Run() {
       pointers.clear();
       for (cv1::Creator& c : copies) pointers.push_back(&c);
       absl::Time t0 = absl::Now();
-      double c0 = CpuSeconds();
+      double c0 = SelfCpuSeconds();
       auto summary = catalog_api.Commit(pointers, static_cast<int>(start), false, &changes);
       if (!summary.ok()) Die("commit", summary.status());
       if (!summary->rejected.empty()) {
         Die("commit", absl::InternalError(summary->rejected.front().description));
       }
       absl::Time t1 = absl::Now();
-      double c1 = CpuSeconds();
+      double c1 = SelfCpuSeconds();
       if (absl::Status s = catalog_api.ApplyCommitted(changes); !s.ok()) Die("apply", s);
       commit.wall += t1 - t0;
       commit.cpu += c1 - c0;
       apply.wall += absl::Now() - t1;
-      apply.cpu += CpuSeconds() - c1;
+      apply.cpu += SelfCpuSeconds() - c1;
     }
     if (index.size() != catalog.size()) {
       Die("ingest", absl::InternalError(absl::StrCat("index holds ", index.size())));
@@ -148,9 +136,9 @@ int Run() {
     IndexListener listener(index);
     Catalog catalog_api(**store, nullptr, listener, TierPolicy());
     absl::Time t0 = absl::Now();
-    double c0 = CpuSeconds();
+    double c0 = SelfCpuSeconds();
     if (absl::Status s = catalog_api.Load(); !s.ok()) Die("rebuild", s);
-    Phase rebuild{absl::Now() - t0, CpuSeconds() - c0};
+    Phase rebuild{absl::Now() - t0, SelfCpuSeconds() - c0};
     if (index.size() != catalog.size()) {
       Die("rebuild", absl::InternalError(absl::StrCat("index holds ", index.size())));
     }

@@ -3,7 +3,6 @@
 // into the hot-profile cache, then has client threads score batches of
 // creators over gRPC and reports creators per second and call latency.
 #include <dirent.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "bench/common/process_stats.h"
 #include "common/redis/redis_connection.h"
 #include "google/protobuf/arena.h"
 #include "grpcpp/create_channel.h"
@@ -72,20 +72,8 @@ double ProcessCpuSeconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double SelfCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// The 1-, 5- and 15-minute load averages, as /proc/loadavg prints them.
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return absl::StrCat(one, " ", five, " ", fifteen);
-}
+using ::microreach::bench::LoadAverage;
+using ::microreach::bench::SelfCpuSeconds;
 
 // The redis-server listening on `port`, found by its command line.
 pid_t FindRedis(int port) {
