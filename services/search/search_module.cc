@@ -33,6 +33,9 @@ ABSL_FLAG(std::string, tier_bounds, "",
           "per-platform tier bounds: platform=micro:macro:country:global[,...]; default "
           "10000:100000:1000000:10000000 for all");
 
+ABSL_FLAG(int, index_query_threads, 0,
+          "threads one broad search may use: its doc-id range parts run side by side on a "
+          "shared pool (0 = every core, 1 = the calling thread only, at most 64)");
 ABSL_FLAG(std::string, index_snapshot_path, "",
           "file the search index is saved to (periodically and on shutdown) and loaded from "
           "at start-up, the catalog then catching up from the store; empty turns snapshots off");
@@ -49,6 +52,7 @@ constexpr absl::Duration kLocalProfileTtl = absl::Minutes(1);
 
 CreatorIndex::Options IndexOptions(const TierPolicy& tiers) {
   CreatorIndex::Options options;
+  options.query_threads = absl::GetFlag(FLAGS_index_query_threads);
   options.tier_bounds = tiers.fallback().lower;
   for (const auto& [platform, bounds] : tiers.overrides()) {
     options.platform_tier_bounds[platform] = bounds.lower;
@@ -72,6 +76,11 @@ class SearchModule final : public server::ServiceModule {
     if (local_mb < 0 || local_mb > 65536) {
       return absl::InvalidArgumentError(
           absl::StrCat("--local_profile_cache_mb: must be between 0 and 65536, got ", local_mb));
+    }
+    const int query_threads = absl::GetFlag(FLAGS_index_query_threads);
+    if (query_threads < 0 || query_threads > 64) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--index_query_threads: must be between 0 and 64, got ", query_threads));
     }
     const absl::Duration snapshot_interval = absl::GetFlag(FLAGS_index_snapshot_interval);
     if (snapshot_interval < absl::ZeroDuration() ||

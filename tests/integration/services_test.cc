@@ -185,10 +185,11 @@ TEST_P(ServiceProcessTest, ServesHealthReflectionAndMetricsThenDrains) {
   EXPECT_THAT(service->ReadLog(), HasSubstr("msg=stopped"));
 }
 
-TEST_P(ServiceProcessTest, BadConfigExitsTwoWithTheFlagNamed) {
-  const ServiceSpec& spec = GetParam();
-  std::vector<std::string> flags = Flags();
-  flags.push_back("--max_message_bytes=12");
+// Starts the service with one bad flag added and expects exit code 2 with
+// `reason` in its log.
+void ExpectExitsTwo(const ServiceSpec& spec, std::vector<std::string> flags,
+                    const std::string& bad_flag, const std::string& reason) {
+  flags.push_back(bad_flag);
   ChildProcessOptions options;
   options.binary = absl::StrCat(BinaryDir(), "/services/", spec.name, "/microreach-", spec.name);
   options.args = flags;
@@ -197,7 +198,18 @@ TEST_P(ServiceProcessTest, BadConfigExitsTwoWithTheFlagNamed) {
   absl::StatusOr<int> exit_code = (*process)->Wait(absl::Seconds(20));
   ASSERT_TRUE(exit_code.ok()) << exit_code.status();
   EXPECT_EQ(*exit_code, 2);
-  EXPECT_THAT((*process)->ReadLog(), HasSubstr("--max_message_bytes: must be between"));
+  EXPECT_THAT((*process)->ReadLog(), HasSubstr(reason));
+}
+
+TEST_P(ServiceProcessTest, BadConfigExitsTwoWithTheFlagNamed) {
+  ExpectExitsTwo(GetParam(), Flags(), "--max_message_bytes=12",
+                 "--max_message_bytes: must be between");
+}
+
+TEST_P(ServiceProcessTest, SearchRejectsAnIndexQueryThreadCountOutOfRange) {
+  if (GetParam().name != "search") GTEST_SKIP() << "a search flag";
+  ExpectExitsTwo(GetParam(), Flags(), "--index_query_threads=65",
+                 "--index_query_threads: must be between 0 and 64");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllServices, ServiceProcessTest, ::testing::ValuesIn(Specs()),
