@@ -105,6 +105,14 @@ class SearchModule final : public server::ServiceModule {
                                    .Help("Live creator profiles in the search index.")
                                    .Register(context.registry)
                                    .Add({});
+    module->workspace_marks_ = &prometheus::BuildGauge()
+                                    .Name("microreach_workspace_marks")
+                                    .Help(
+                                        "Live workspace marks (blocklist entries, campaign "
+                                        "memberships, contacts) this process resolves searches "
+                                        "against, refreshed every poll.")
+                                    .Register(context.registry)
+                                    .Add({});
     module->index_bytes_ = &prometheus::BuildGauge()
                                 .Name("microreach_index_bytes")
                                 .Help(
@@ -182,6 +190,7 @@ class SearchModule final : public server::ServiceModule {
     log::Info("workspace marks loaded",
               {{"marks", absl::StrCat(exclusions_->marks().size())},
                {"version", absl::StrCat(exclusions_->applied_version())}});
+    workspace_marks_->Set(static_cast<double>(exclusions_->marks().size()));
     ReportIndexSize();
     poller_ = std::thread([this] { PollLoop(); });
     snapshots_->StartPeriodic([this] { return catalog_->applied_version(); });
@@ -225,6 +234,8 @@ class SearchModule final : public server::ServiceModule {
       }
       if (absl::Status s = exclusions_->CatchUp(); !s.ok()) {
         log::Warning("workspace marks catch-up failed", {{"error", std::string(s.message())}});
+      } else {
+        workspace_marks_->Set(static_cast<double>(exclusions_->marks().size()));
       }
     }
   }
@@ -247,9 +258,10 @@ class SearchModule final : public server::ServiceModule {
   std::unique_ptr<WorkspaceExclusions> exclusions_;
   std::unique_ptr<SearchServiceImpl> service_;
   std::unique_ptr<IndexSnapshots> snapshots_;
-  prometheus::Gauge* staleness_ = nullptr;  // these three are owned by the registry
+  prometheus::Gauge* staleness_ = nullptr;  // these gauges are owned by the registry
   prometheus::Gauge* index_creators_ = nullptr;
   prometheus::Gauge* index_bytes_ = nullptr;
+  prometheus::Gauge* workspace_marks_ = nullptr;
   // Prepare finished: the index is complete and may be saved.
   std::atomic<bool> prepared_{false};
   absl::Notification stop_;

@@ -3,13 +3,13 @@
 // the running service and in a new process that rebuilds its index.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/metrics/http_get.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "microreach/search/v1/search_service.grpc.pb.h"
 #include "tests/fixtures/free_port.h"
+#include "tests/fixtures/metric_scrape.h"
 #include "tests/fixtures/postgres_server.h"
 #include "tests/fixtures/service_process.h"
 #include "tests/fixtures/temp_dir.h"
@@ -49,16 +49,10 @@ class SearchOnPostgresTest : public ::testing::Test {
 
   // microreach_index_staleness_seconds, or -1 when it cannot be read.
   double Staleness() {
-    auto r = metrics::HttpGet("127.0.0.1", metrics_port_, "/metrics");
-    if (!r.ok()) return -1;
-    const std::string prefix = "\nmicroreach_index_staleness_seconds ";
-    const size_t at = r->body.find(prefix);
-    if (at == std::string::npos) return -1;
-    const size_t start = at + prefix.size();
+    absl::StatusOr<std::string> v =
+        testing::ScrapeMetric(metrics_port_, "microreach_index_staleness_seconds");
     double value = -1;
-    if (!absl::SimpleAtod(r->body.substr(start, r->body.find('\n', start) - start), &value)) {
-      return -1;
-    }
+    if (!v.ok() || !absl::SimpleAtod(*v, &value)) return -1;
     return value;
   }
 

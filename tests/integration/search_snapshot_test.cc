@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/metrics/http_get.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "microreach/search/v1/search_service.grpc.pb.h"
 #include "tests/fixtures/free_port.h"
+#include "tests/fixtures/metric_scrape.h"
 #include "tests/fixtures/service_process.h"
 #include "tests/fixtures/temp_dir.h"
 
@@ -111,16 +111,11 @@ class SearchSnapshotTest : public ::testing::Test {
     EXPECT_EQ(*code, 0) << p->ReadLog();
   }
 
-  // The value of an unlabelled metric line, or "" when absent.
+  // The value of a metric sample, or "" when absent.
   std::string Metric(const std::string& name) {
-    auto r = metrics::HttpGet("127.0.0.1", metrics_port_, "/metrics");
-    EXPECT_TRUE(r.ok()) << r.status();
-    if (!r.ok()) return "";
-    const std::string prefix = "\n" + name + " ";
-    const size_t at = r->body.find(prefix);
-    if (at == std::string::npos) return "";
-    const size_t start = at + prefix.size();
-    return r->body.substr(start, r->body.find('\n', start) - start);
+    absl::StatusOr<std::string> v = testing::ScrapeMetric(metrics_port_, name);
+    EXPECT_NE(v.status().code(), absl::StatusCode::kUnavailable) << v.status();
+    return v.ok() ? *v : "";
   }
 
   testing::TempDir data_;

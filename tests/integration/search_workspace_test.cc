@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "microreach/search/v1/search_service.grpc.pb.h"
 #include "tests/fixtures/free_port.h"
+#include "tests/fixtures/metric_scrape.h"
 #include "tests/fixtures/redis_server.h"
 #include "tests/fixtures/service_process.h"
 #include "tests/fixtures/temp_dir.h"
@@ -65,19 +66,22 @@ class SearchWorkspaceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(redis_.Start().ok());
-    primary_ = Start(&primary_address_);
+    primary_ = Start(&primary_address_, &primary_metrics_port_);
     ASSERT_NE(primary_, nullptr);
     stub_ = SearchService::NewStub(
         grpc::CreateChannel(primary_address_, grpc::InsecureChannelCredentials()));
     SeedCatalog();
   }
 
-  std::unique_ptr<testing::ServiceProcess> Start(std::string* address) {
+  std::unique_ptr<testing::ServiceProcess> Start(std::string* address,
+                                                 int* metrics_port = nullptr) {
     *address = absl::StrCat("127.0.0.1:", testing::FreePort());
+    const int metrics = testing::FreePort();
+    if (metrics_port != nullptr) *metrics_port = metrics;
     auto process = testing::ServiceProcess::StartServing(
         testing::BuiltBinary("services/search/microreach-search"),
         {absl::StrCat("--grpc_address=", *address),
-         absl::StrCat("--metrics_address=127.0.0.1:", testing::FreePort()),
+         absl::StrCat("--metrics_address=127.0.0.1:", metrics),
          absl::StrCat("--redis_address=", redis_.address()),
          absl::StrCat("--data_dir=", data_.path()),
          absl::StrCat("--auth_tokens=", kAcme, "=acme,", kZeta, "=zeta"), "--catalog_writers=acme",
@@ -163,6 +167,7 @@ class SearchWorkspaceTest : public ::testing::Test {
   testing::TempDir data_;
   testing::RedisServer redis_;
   std::string primary_address_;
+  int primary_metrics_port_ = 0;
   std::unique_ptr<testing::ServiceProcess> primary_;
   std::unique_ptr<SearchService::Stub> stub_;
 };
@@ -234,6 +239,25 @@ TEST_F(SearchWorkspaceTest, ClearingAMarkBringsTheCreatorBack) {
   WorkspaceCreatorMark clear_contact = Mark("carla", WORKSPACE_MARK_KIND_CONTACTED, "", true);
   ASSERT_TRUE(Update({clear_contact}).ok());
   EXPECT_THAT(Found(Filter(false, false, {}, 7)), UnorderedElementsAreArray(kEveryone));
+}
+
+TEST_F(SearchWorkspaceTest, TheLiveMarksAreExported) {
+  ASSERT_TRUE(
+      Update({Mark("anna", WORKSPACE_MARK_KIND_BLOCKLISTED),
+              Mark("ben", WORKSPACE_MARK_KIND_IN_CAMPAIGN, "c1"), Contact("carla", absl::Hours(1))})
+          .ok());
+  // The gauge follows within a poll (100 ms here).
+  auto marks = [&] {
+    absl::StatusOr<std::string> v =
+        testing::ScrapeMetric(primary_metrics_port_, "microreach_workspace_marks");
+    return v.ok() ? *v : v.status().ToString();
+  };
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (marks() != "3" && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(marks(), "3");
+  ASSERT_TRUE(Update({Mark("anna", WORKSPACE_MARK_KIND_BLOCKLISTED, "", true)}).ok());
+  while (marks() != "2" && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(marks(), "2");
 }
 
 TEST_F(SearchWorkspaceTest, ARetryWithTheSameRequestIdAppliesOnce) {
