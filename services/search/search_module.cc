@@ -12,6 +12,7 @@
 #include "common/log/log.h"
 #include "common/redis/profile_cache.h"
 #include "common/redis/redis_pool.h"
+#include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "services/search/catalog.h"
 #include "services/search/index/creator_index.h"
@@ -113,6 +114,13 @@ class SearchModule final : public server::ServiceModule {
                                         "against, refreshed every poll.")
                                     .Register(context.registry)
                                     .Add({});
+    module->clears_purged_ = &prometheus::BuildCounter()
+                                  .Name("microreach_workspace_mark_clears_purged_total")
+                                  .Help(
+                                      "Workspace mark clears (tombstones) older than the "
+                                      "retention deleted from the store, checked hourly.")
+                                  .Register(context.registry)
+                                  .Add({});
     module->index_bytes_ = &prometheus::BuildGauge()
                                 .Name("microreach_index_bytes")
                                 .Help(
@@ -220,6 +228,7 @@ class SearchModule final : public server::ServiceModule {
   void PollLoop() {
     absl::Time current_as_of = absl::Now();  // Prepare() just loaded the catalog
     absl::Time size_reported = current_as_of;
+    absl::Time purged = current_as_of;
     while (!stop_.WaitForNotificationWithTimeout(poll_)) {
       const absl::Time start = absl::Now();
       if (absl::Status s = catalog_->CatchUp(); !s.ok()) {
@@ -236,6 +245,17 @@ class SearchModule final : public server::ServiceModule {
         log::Warning("workspace marks catch-up failed", {{"error", std::string(s.message())}});
       } else {
         workspace_marks_->Set(static_cast<double>(exclusions_->marks().size()));
+      }
+      if (absl::Now() - purged >= absl::Hours(1)) {
+        purged = absl::Now();
+        absl::StatusOr<int64_t> n = exclusions_->PurgeOldClears();
+        if (!n.ok()) {
+          log::Warning("purging old workspace mark clears failed",
+                       {{"error", std::string(n.status().message())}});
+        } else if (*n > 0) {
+          clears_purged_->Increment(static_cast<double>(*n));
+          log::Info("purged old workspace mark clears", {{"count", absl::StrCat(*n)}});
+        }
       }
     }
   }
@@ -262,6 +282,7 @@ class SearchModule final : public server::ServiceModule {
   prometheus::Gauge* index_creators_ = nullptr;
   prometheus::Gauge* index_bytes_ = nullptr;
   prometheus::Gauge* workspace_marks_ = nullptr;
+  prometheus::Counter* clears_purged_ = nullptr;
   // Prepare finished: the index is complete and may be saved.
   std::atomic<bool> prepared_{false};
   absl::Notification stop_;

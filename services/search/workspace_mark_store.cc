@@ -209,4 +209,18 @@ absl::StatusOr<int64_t> WorkspaceMarkStore::LatestVersion() {
   return version;
 }
 
+absl::StatusOr<int64_t> WorkspaceMarkStore::PurgeClearsBefore(absl::Time cutoff) {
+  int64_t purged = 0;
+  absl::Status status = db_.RunInTransaction([&](store::Transaction& txn) -> absl::Status {
+    absl::StatusOr<int64_t> n =
+        txn.Execute("DELETE FROM workspace_creator_marks WHERE cleared = 1 AND update_time_us < $1",
+                    {store::Value(absl::ToUnixMicros(cutoff))});
+    if (!n.ok()) return n.status();
+    purged = *n;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return purged;
+}
+
 }  // namespace microreach::search

@@ -93,6 +93,11 @@ class WorkspaceMarkStore {
   // The latest marks version (0 when none was written).
   absl::StatusOr<int64_t> LatestVersion();
 
+  // Deletes the clears (tombstones) written before `cutoff` and returns how
+  // many. A process that has not read the feed since then would miss those
+  // clears; one that starts replays only what is left, which is the same.
+  absl::StatusOr<int64_t> PurgeClearsBefore(absl::Time cutoff);
+
  private:
   explicit WorkspaceMarkStore(store::Database& db) : db_(db) {}
   store::Database& db_;

@@ -123,6 +123,38 @@ TEST_P(WorkspaceMarkStoreTest, ClearsAreTombstonesInTheFeedAndSetAgainRevives) {
   EXPECT_EQ(changes[0].version, 5);
 }
 
+TEST_P(WorkspaceMarkStoreTest, OldClearsArePurgedLiveMarksAndRecentClearsStay) {
+  // a and b set at t0; a cleared at t0 + 1h, b cleared at t0 + 10h; c live.
+  ASSERT_TRUE(store_
+                  ->Write("acme", {Block("tiktok:a"), Block("tiktok:b"), Block("tiktok:c")},
+                          nullptr, t0_, nullptr)
+                  .ok());
+  ASSERT_TRUE(
+      store_->Write("acme", {Block("tiktok:a", true)}, nullptr, t0_ + absl::Hours(1), nullptr)
+          .ok());
+  ASSERT_TRUE(
+      store_->Write("acme", {Block("tiktok:b", true)}, nullptr, t0_ + absl::Hours(10), nullptr)
+          .ok());
+  auto purged = store_->PurgeClearsBefore(t0_ + absl::Hours(5));
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 1);
+  auto feed = store_->ChangesSince(0, 100);
+  ASSERT_TRUE(feed.ok());
+  std::vector<std::pair<std::string, bool>> rows;
+  for (const MarkChange& c : *feed) rows.emplace_back(c.creator_id, c.cleared);
+  EXPECT_THAT(rows,
+              ::testing::UnorderedElementsAre(std::pair<std::string, bool>{"tiktok:b", true},
+                                              std::pair<std::string, bool>{"tiktok:c", false}));
+  // A purged mark can be set again; versions keep rising.
+  std::vector<MarkChange> changes;
+  auto r = store_->Write("acme", {Block("tiktok:a")}, nullptr, t0_ + absl::Hours(11), &changes);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->changed, 1);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].version, 6);
+  EXPECT_EQ(*store_->PurgeClearsBefore(t0_ + absl::Hours(5)), 0);
+}
+
 TEST_P(WorkspaceMarkStoreTest, WorkspacesAreSeparate) {
   ASSERT_TRUE(store_->Write("acme", {Block("tiktok:a")}, nullptr, t0_, nullptr).ok());
   auto r = store_->Write("zeta", {Block("tiktok:a")}, nullptr, t0_, nullptr);

@@ -105,6 +105,15 @@ class WorkspaceExclusions {
     return marks_.Resolve(workspace, filter, now, kMaxExcluded);
   }
 
+  // How long the store keeps a clear (tombstone) for replicas to read: a
+  // replica that stops polling for longer misses the clears purged
+  // meanwhile until it restarts (its staleness alert fires long before).
+  static constexpr absl::Duration kClearRetention = absl::Hours(7 * 24);
+  // Deletes the clears older than kClearRetention; returns how many.
+  absl::StatusOr<int64_t> PurgeOldClears() {
+    return store_.PurgeClearsBefore(clock_() - kClearRetention);
+  }
+
   const WorkspaceMarks& marks() const { return marks_; }
   int64_t applied_version() const;
 
