@@ -257,6 +257,9 @@ struct Check {
   const std::vector<uint64_t>* lvl_andnot = nullptr;
   const std::vector<uint64_t>* lvl_sure = nullptr;
   const std::vector<uint64_t>* lvl_unsure = nullptr;
+  // Postings whose union is lvl_unsure, turned into a bitset only when a
+  // broad search runs the check (ExecuteLocked).
+  std::vector<const Posting*> lvl_unsure_postings;
   bool lvl_exact = false;
   bool Sure(uint32_t d) const {
     return lvl_sure != nullptr && TestBit(lvl_sure->data(), d) &&
@@ -362,7 +365,8 @@ struct CreatorIndex::Compiled {
   bool empty = false;
   // One-id postings of single-doc text terms the query names.
   std::deque<Posting> owned;
-  // Per-query bitsets that checks point to (Check::lvl_unsure).
+  // Per-query bitsets that checks point to (Check::lvl_unsure of
+  // lvl_unsure_postings, made by a broad search).
   std::deque<std::vector<uint64_t>> owned_bits;
   std::vector<Check> checks;
   // Posting-only filters (interests, hashtags, mentions, brands, keywords,
@@ -510,8 +514,7 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
   // The value levels of a range [lo, hi] on a leveled field (Check::lvl_*).
   auto attach_levels = [&](Check& c, int field, double lo, double hi, bool has_max) {
     const std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(field)];
-    const size_t n = LevelCount(field);
-    if (ge.size() != n) return;
+    const size_t n = ge.size();
     // The largest threshold <= lo and <= hi, the smallest > hi.
     size_t b_lo = n;
     size_t b_u = n;
@@ -742,7 +745,6 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
         (c.implied || !c.has_inc)) {
       Compiled::Constraint fail;
       fail.exclude = true;
-      std::vector<uint64_t>& unsure = out->owned_bits.emplace_back(WordsFor(docs_), 0);
       for (uint32_t id = 1; id < c.lut.size(); ++id) {
         if (!(c.lut[id] & 2) || id >= aud_country_postings_.size()) continue;
         for (size_t b = 0; b < kAudShareBuckets.size(); ++b) {
@@ -752,13 +754,12 @@ absl::Status CreatorIndex::CompileLocked(const cv1::CreatorFilter& f,
             fail.alts.push_back({{Compiled::Unit{{&p}, p.size()}}});
             fail.estimate += p.size();
           } else if (upper > c.max_q) {
-            p.OrInto(unsure.data(), unsure.size());
+            c.lvl_unsure_postings.push_back(&p);
           }
         }
       }
       if (!fail.alts.empty()) out->constraints.push_back(std::move(fail));
       c.lvl_sure = &alive_;
-      c.lvl_unsure = &unsure;
     }
     out->checks.push_back(std::move(c));
   };
@@ -1727,6 +1728,12 @@ void CreatorIndex::ExecuteLocked(Compiled& c, Emit&& emit, EmitBits&& emit_bits)
   // run over disjoint word ranges, side by side on a large catalog.
   std::vector<uint64_t>& bits = Scratch(0);
   bits.resize(n_words);
+  for (Check& k : c.checks) {
+    if (k.lvl_unsure_postings.empty()) continue;
+    std::vector<uint64_t>& unsure = c.owned_bits.emplace_back(n_words, 0);
+    for (const Posting* p : k.lvl_unsure_postings) p->OrInto(unsure.data(), n_words);
+    k.lvl_unsure = &unsure;
+  }
   const Parts parts = PartsFor(n_words);
   parts.Run([&](size_t w0, size_t w1) { BuildCandidatesLocked(c, bits.data(), w0, w1); });
   // Every generator is in the bitset now: drop the include halves they
@@ -1815,6 +1822,7 @@ CreatorIndex::CreatorIndex(Options options) : options_(std::move(options)) {
   languages_vocab_ = std::make_unique<TermIndex>(true);
   interests_ = std::make_unique<TermIndex>(false);
   brands_ = std::make_unique<TermIndex>(false);
+  for (int f = 0; f < kLevels; ++f) levels_[static_cast<size_t>(f)].resize(LevelCount(f));
 }
 
 cv1::Tier CreatorIndex::TierOf(cv1::Platform platform, int64_t followers) const {
@@ -2227,7 +2235,6 @@ void CreatorIndex::AppendLevelsLocked(uint32_t doc) {
   const size_t words = WordsFor(doc + 1);
   for (int f = 0; f < kLevels; ++f) {
     std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(f)];
-    ge.resize(LevelCount(f));
     for (size_t b = 0; b < ge.size(); ++b) {
       if (ge[b].size() < words) ge[b].resize(words, 0);
       if (ReachesLevelLocked(f, b, doc)) SetBit(ge[b].data(), doc);
@@ -2236,7 +2243,6 @@ void CreatorIndex::AppendLevelsLocked(uint32_t doc) {
 }
 
 void CreatorIndex::RebuildLevelsLocked() {
-  for (auto& ge : levels_) ge.clear();
   const size_t words = WordsFor(docs_);
   for (int f = 0; f < kLevels; ++f) {
     std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(f)];
@@ -2926,6 +2932,22 @@ void ForEachPassing(const uint64_t* words, size_t w0, size_t w1, uint32_t docs, 
   }
 }
 
+// Runs gather(w0, w1, out) for every part side by side, each into its own
+// list of docs, then calls push(doc) on all of them in doc order. Returns
+// how many were pushed.
+template <typename Parts, typename Gather, typename Push>
+size_t GatherByParts(const Parts& parts, Gather&& gather, Push&& push) {
+  std::vector<std::vector<uint32_t>> found(static_cast<size_t>(parts.count));
+  parts.RunIndexed(
+      [&](int p, size_t w0, size_t w1) { gather(w0, w1, found[static_cast<size_t>(p)]); });
+  size_t pushed = 0;
+  for (const std::vector<uint32_t>& part : found) {
+    for (uint32_t d : part) push(d);
+    pushed += part.size();
+  }
+  return pushed;
+}
+
 // Top-k over a large match bitset without visiting every match: estimate
 // from a sample of the matches a key bound that about twice k matches reach,
 // push only the matches at or beyond it, and fall back to every match if
@@ -2964,25 +2986,19 @@ bool PushBeyondSampledBound(const uint64_t* words, const Parts& parts, uint32_t 
                      std::greater<T>());
   }
   const T bound = sample[r];
-  // Each part gathers its docs beyond the bound; they are pushed in doc
-  // order afterwards.
-  std::vector<std::vector<uint32_t>> found(static_cast<size_t>(parts.count));
-  parts.RunIndexed([&](int p, size_t w0, size_t w1) {
-    std::vector<uint32_t>& out = found[static_cast<size_t>(p)];
-    auto keep = [&](uint32_t d) { out.push_back(d); };
-    if (ascending) {
-      ForEachPassing(
-          words, w0, w1, docs, col, [&](T v) { return known(v) & (v <= bound); }, keep);
-    } else {
-      ForEachPassing(
-          words, w0, w1, docs, col, [&](T v) { return known(v) & (v >= bound); }, keep);
-    }
-  });
-  size_t pushed = 0;
-  for (const std::vector<uint32_t>& part : found) {
-    for (uint32_t d : part) push(d);
-    pushed += part.size();
-  }
+  const size_t pushed = GatherByParts(
+      parts,
+      [&](size_t w0, size_t w1, std::vector<uint32_t>& out) {
+        auto keep = [&](uint32_t d) { out.push_back(d); };
+        if (ascending) {
+          ForEachPassing(
+              words, w0, w1, docs, col, [&](T v) { return known(v) & (v <= bound); }, keep);
+        } else {
+          ForEachPassing(
+              words, w0, w1, docs, col, [&](T v) { return known(v) & (v >= bound); }, keep);
+        }
+      },
+      push);
   return pushed >= k;
 }
 
@@ -3436,8 +3452,7 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
                   : sort == v1::SORT_FIELD_FOLLOWER_GROWTH ? LevelOf(kGrowth30)
                                                            : -1;
         }
-        if (level >= 0 && levels_[static_cast<size_t>(level)].size() == LevelCount(level) &&
-            static_cast<int64_t>(col.k) * 4 <= col.total) {
+        if (level >= 0 && static_cast<int64_t>(col.k) * 4 <= col.total) {
           const std::vector<std::vector<uint64_t>>& ge = levels_[static_cast<size_t>(level)];
           // Counts fall as the level rises: the highest level with >= k.
           size_t lo = 0;
@@ -3453,20 +3468,18 @@ absl::StatusOr<SearchPage> CreatorIndex::Search(const SearchQuery& q) const {
             }
           }
           if (best < ge.size()) {
-            std::vector<std::vector<uint32_t>> found(static_cast<size_t>(parts.count));
-            parts.RunIndexed([&](int p, size_t w0, size_t w1) {
-              std::vector<uint32_t>& out = found[static_cast<size_t>(p)];
-              const uint64_t* g = ge[best].data();
-              for (size_t w = w0; w < w1; ++w) {
-                for (uint64_t word = words[w] & g[w]; word != 0; word &= word - 1) {
-                  out.push_back(static_cast<uint32_t>(w * 64) +
-                                static_cast<uint32_t>(__builtin_ctzll(word)));
-                }
-              }
-            });
-            for (const std::vector<uint32_t>& part : found) {
-              for (uint32_t d : part) append(d);
-            }
+            const uint64_t* g = ge[best].data();
+            GatherByParts(
+                parts,
+                [&](size_t w0, size_t w1, std::vector<uint32_t>& out) {
+                  for (size_t w = w0; w < w1; ++w) {
+                    for (uint64_t word = words[w] & g[w]; word != 0; word &= word - 1) {
+                      out.push_back(static_cast<uint32_t>(w * 64) +
+                                    static_cast<uint32_t>(__builtin_ctzll(word)));
+                    }
+                  }
+                },
+                append);
             done = true;
           }
         }

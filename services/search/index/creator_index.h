@@ -400,7 +400,8 @@ class CreatorIndex {
   std::vector<uint32_t> last_post_ ABSL_GUARDED_BY(mu_);  // unix seconds, 0 = unknown
   std::vector<int64_t> price_ ABSL_GUARDED_BY(mu_);       // micros, INT64_MIN = unknown
   std::array<std::vector<float>, kFloatFieldCount> floats_ ABSL_GUARDED_BY(mu_);
-  // By LevelField, then threshold (see LevelThresholds in the .cc): words.
+  // By level field, then threshold (the ladders in the .cc; the constructor
+  // sizes both): words.
   std::array<std::vector<std::vector<uint64_t>>, kLevels> levels_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> person_ ABSL_GUARDED_BY(mu_);  // StableHash64(person_id), 0 = none
   std::vector<std::array<uint8_t, 4>> field_len_ ABSL_GUARDED_BY(mu_);  // by TextField

@@ -117,13 +117,7 @@ SearchQuery RandomQuery(Rng& r, const std::vector<std::string>& ids) {
       q.exclude_creator_ids.push_back(ids[r.Uniform(static_cast<uint32_t>(ids.size()))]);
     }
   }
-  static const v1::SortField kSorts[] = {
-      v1::SORT_FIELD_UNSPECIFIED,     v1::SORT_FIELD_FOLLOWERS,
-      v1::SORT_FIELD_ENGAGEMENT_RATE, v1::SORT_FIELD_FOLLOWER_GROWTH,
-      v1::SORT_FIELD_AVG_VIEWS,       v1::SORT_FIELD_ESTIMATED_PRICE,
-      v1::SORT_FIELD_CREDIBILITY,     v1::SORT_FIELD_AUDIENCE_MATCH,
-      v1::SORT_FIELD_FIT_SCORE,       v1::SORT_FIELD_KEYWORD_RELEVANCE};
-  q.sort_field = kSorts[r.Uniform(10)];
+  q.sort_field = testing::RandomSortField(r);
   if (q.sort_field == v1::SORT_FIELD_KEYWORD_RELEVANCE && q.text.empty()) q.text = "w1 w2";
   if (q.sort_field == v1::SORT_FIELD_AUDIENCE_MATCH || q.sort_field == v1::SORT_FIELD_FIT_SCORE) {
     cv1::CampaignBrief b;

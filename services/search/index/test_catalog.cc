@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -176,6 +177,16 @@ cv1::Creator RandomCreator(Rng& r, uint32_t id, const CatalogShape& s, int64_t n
   for (int i = 0; i < nf; ++i)
     c.add_brand_safety_flags(static_cast<cv1::BrandSafetyFlag>(1 + r.Uniform(13)));
   return c;
+}
+
+v1::SortField RandomSortField(Rng& rng) {
+  static constexpr v1::SortField kSorts[] = {
+      v1::SORT_FIELD_UNSPECIFIED,     v1::SORT_FIELD_FOLLOWERS,
+      v1::SORT_FIELD_ENGAGEMENT_RATE, v1::SORT_FIELD_FOLLOWER_GROWTH,
+      v1::SORT_FIELD_AVG_VIEWS,       v1::SORT_FIELD_ESTIMATED_PRICE,
+      v1::SORT_FIELD_CREDIBILITY,     v1::SORT_FIELD_AUDIENCE_MATCH,
+      v1::SORT_FIELD_FIT_SCORE,       v1::SORT_FIELD_KEYWORD_RELEVANCE};
+  return kSorts[rng.Uniform(static_cast<uint32_t>(std::size(kSorts)))];
 }
 
 void RandomPaging(Rng& rng, uint32_t max_offset, SearchQuery& q) {

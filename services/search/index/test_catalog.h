@@ -64,6 +64,8 @@ common::v1::Creator RandomCreator(Rng& rng, uint32_t id, const CatalogShape& sha
 // Random direction (30% ascending), limit 1..30, offset (30% of the time,
 // below `max_offset`) and up to three facets for a random query.
 void RandomPaging(Rng& rng, uint32_t max_offset, SearchQuery& q);
+// One of the ten sort fields (unspecified included), uniformly.
+v1::SortField RandomSortField(Rng& rng);
 
 }  // namespace microreach::search::testing
 
