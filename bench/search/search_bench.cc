@@ -17,12 +17,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -60,6 +63,8 @@ ABSL_FLAG(bool, pg_reuse, false,
           "Keep the loaded table between runs: skip the load when the database already holds "
           "this catalog (same --creators and --seed). Use with --pg_dir or --pg_url.");
 ABSL_FLAG(std::string, pg_shared_buffers, "2GB", "shared_buffers of the throwaway cluster.");
+ABSL_FLAG(int, pg_index_sessions, 2,
+          "Sessions building PostgreSQL's indexes side by side after the COPY.");
 ABSL_FLAG(std::string, pg_work_mem, "64MB", "work_mem of the query sessions.");
 ABSL_FLAG(std::string, pg_settings, "",
           "Extra server settings for the throwaway cluster, name=value,name=value.");
@@ -192,9 +197,55 @@ struct PgLoadStats {
   std::vector<std::pair<std::string, double>> steps;
   std::string table_size;
   std::string total_size;
+  std::string all_visible;  // % of the table's pages marked all-visible
 };
 
-PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
+// Runs `statements` in order, except that each run of CREATE INDEX
+// statements is spread over `connections` sessions (one index build per
+// core): the table is read-only by then, and GIN builds are single-threaded.
+void RunIndexSql(const std::string& conninfo, const std::vector<std::string>& statements,
+                 int connections, PgLoadStats* st) {
+  auto run = [&](Pg& pg, const std::string& s) {
+    const Clock::time_point ts = Clock::now();
+    pg.Exec(s);
+    return Seconds(Clock::now() - ts);
+  };
+  std::mutex mu;
+  auto report = [&](const std::string& s, double secs) {
+    std::lock_guard<std::mutex> guard(mu);
+    st->steps.emplace_back(s, secs);
+    std::printf("postgres: %6.1f s  %s\n", secs, s.substr(0, 100).c_str());
+    std::fflush(stdout);
+  };
+  std::vector<std::unique_ptr<Pg>> sessions;
+  for (int i = 0; i < connections; ++i) {
+    sessions.push_back(std::make_unique<Pg>(conninfo));
+    sessions.back()->Exec("SET maintenance_work_mem = '2GB'");
+    sessions.back()->Exec("SET max_parallel_maintenance_workers = 1");
+  }
+  for (size_t i = 0; i < statements.size();) {
+    if (!absl::StartsWith(statements[i], "CREATE INDEX")) {
+      report(statements[i], run(*sessions[0], statements[i]));
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < statements.size() && absl::StartsWith(statements[end], "CREATE INDEX")) ++end;
+    std::atomic<size_t> next{i};
+    std::vector<std::thread> workers;
+    for (auto& session : sessions) {
+      workers.emplace_back([&, pg = session.get()] {
+        for (size_t k; (k = next.fetch_add(1)) < end;)
+          report(statements[k], run(*pg, statements[k]));
+      });
+    }
+    for (std::thread& w : workers) w.join();
+    i = end;
+  }
+}
+
+PgLoadStats LoadPostgres(Pg& pg, const std::string& conninfo,
+                         const catalog_gen::CatalogGenerator& gen,
                          const search::CreatorIndex& index, int64_t n, uint64_t seed) {
   PgLoadStats st;
   const std::string want = absl::StrCat(n, ":", seed);
@@ -205,40 +256,48 @@ PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
     st.loaded = true;
     pg.Exec("DROP TABLE IF EXISTS creators");
     pg.Exec("DROP TABLE IF EXISTS bench_meta");
-    // CREATE TABLE and COPY in one transaction with wal_level=minimal: the
-    // data skips the WAL and is fsynced at commit (durable, no WAL traffic).
+    // CREATE TABLE and COPY FREEZE in one transaction with wal_level=minimal:
+    // the data skips the WAL and is fsynced at commit (durable, no WAL
+    // traffic), and its rows are written frozen and all-visible, so index-only
+    // scans need no VACUUM afterwards.
     pg.Exec("BEGIN");
     for (const std::string& s : SchemaSql()) pg.Exec(s);
     {
-      PGresult* r =
-          PQexec(pg.get(), absl::StrCat("COPY creators (", CopyColumns(), ") FROM STDIN").c_str());
+      PGresult* r = PQexec(
+          pg.get(),
+          absl::StrCat("COPY creators (", CopyColumns(), ") FROM STDIN WITH (FREEZE)").c_str());
       if (PQresultStatus(r) != PGRES_COPY_IN) {
         Die(absl::StrCat("COPY: ", PQerrorMessage(pg.get())));
       }
       PQclear(r);
     }
     const Clock::time_point t0 = Clock::now();
-    // Each thread generates a slice of the batch and renders its COPY rows;
-    // the main thread streams the buffers.
+    // Each thread generates a slice of a batch and renders its COPY rows;
+    // the next batch is rendered while the main thread streams this one.
     const int threads = std::max(1, absl::GetFlag(FLAGS_gen_threads));
-    std::vector<std::string> bufs(static_cast<size_t>(threads));
-    std::vector<std::vector<cv1::Creator>> scratch(static_cast<size_t>(threads));
     const int64_t batch_size = absl::GetFlag(FLAGS_batch);
-    for (int64_t start = 0; start < n; start += batch_size) {
+    auto render = [&gen, &index, threads, n, batch_size](int64_t start) {
       const int64_t m = std::min(batch_size, n - start);
+      std::vector<std::string> bufs(static_cast<size_t>(threads));
       std::vector<std::thread> pool;
       for (int t = 0; t < threads; ++t) {
         pool.emplace_back([&, t] {
           const int64_t lo = start + m * t / threads;
           const int64_t hi = start + m * (t + 1) / threads;
-          std::string& buf = bufs[static_cast<size_t>(t)];
-          std::vector<cv1::Creator>& creators = scratch[static_cast<size_t>(t)];
-          buf.clear();
+          std::vector<cv1::Creator> creators;
           GenerateBatch(gen, static_cast<uint64_t>(lo), static_cast<size_t>(hi - lo), 1, &creators);
-          for (const cv1::Creator& c : creators) AppendCopyRow(c, index, &buf);
+          for (const cv1::Creator& c : creators)
+            AppendCopyRow(c, index, &bufs[static_cast<size_t>(t)]);
         });
       }
       for (std::thread& th : pool) th.join();
+      return bufs;
+    };
+    std::future<std::vector<std::string>> pending = std::async(std::launch::async, render, 0);
+    for (int64_t start = 0; start < n; start += batch_size) {
+      std::vector<std::string> bufs = pending.get();
+      if (start + batch_size < n)
+        pending = std::async(std::launch::async, render, start + batch_size);
       for (const std::string& buf : bufs) {
         for (size_t off = 0; off < buf.size(); off += (1 << 20)) {
           const size_t len = std::min<size_t>(1 << 20, buf.size() - off);
@@ -247,9 +306,10 @@ PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
           }
         }
       }
+      const int64_t done = std::min(n, start + batch_size);
       if ((start / batch_size) % 10 == 9) {
-        std::printf("postgres: copied %lld rows (%.0f rows/s)\n", static_cast<long long>(start + m),
-                    static_cast<double>(start + m) / Seconds(Clock::now() - t0));
+        std::printf("postgres: copied %lld rows (%.0f rows/s)\n", static_cast<long long>(done),
+                    static_cast<double>(done) / Seconds(Clock::now() - t0));
         std::fflush(stdout);
       }
     }
@@ -265,17 +325,8 @@ PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
     std::printf("postgres: COPY %lld rows in %.1f s (%.0f rows/s)\n", static_cast<long long>(n),
                 st.copy_s, static_cast<double>(n) / st.copy_s);
     std::fflush(stdout);
-    pg.Exec("SET maintenance_work_mem = '2GB'");
-    pg.Exec("SET max_parallel_maintenance_workers = 1");
     const Clock::time_point t1 = Clock::now();
-    for (const std::string& s : IndexSql()) {
-      const Clock::time_point ts = Clock::now();
-      pg.Exec(s);
-      const double secs = Seconds(Clock::now() - ts);
-      st.steps.emplace_back(s, secs);
-      std::printf("postgres: %6.1f s  %s\n", secs, s.substr(0, 100).c_str());
-      std::fflush(stdout);
-    }
+    RunIndexSql(conninfo, IndexSql(), absl::GetFlag(FLAGS_pg_index_sessions), &st);
     st.index_s = Seconds(Clock::now() - t1);
     pg.Exec("CREATE TABLE bench_meta (catalog text, complete boolean)");
     pg.Exec(absl::StrCat("INSERT INTO bench_meta VALUES ('", want, "', true)"));
@@ -283,6 +334,9 @@ PgLoadStats LoadPostgres(Pg& pg, const catalog_gen::CatalogGenerator& gen,
   }
   st.table_size = pg.Value("SELECT pg_size_pretty(pg_table_size('creators'))");
   st.total_size = pg.Value("SELECT pg_size_pretty(pg_total_relation_size('creators'))");
+  st.all_visible = pg.Value(
+      "SELECT round(100.0 * relallvisible / greatest(relpages, 1)) FROM pg_class WHERE relname = "
+      "'creators'");
   return st;
 }
 
@@ -537,9 +591,10 @@ int Main() {
     }
     pg = std::make_unique<Pg>(conninfo);
     std::printf("postgres: %s\n", pg->Value("SELECT version()").c_str());
-    pg_load = LoadPostgres(*pg, gen, index, n, seed);
-    std::printf("postgres: table %s, with indexes %s\n", pg_load.table_size.c_str(),
-                pg_load.total_size.c_str());
+    pg_load = LoadPostgres(*pg, conninfo, gen, index, n, seed);
+    std::printf("postgres: table %s, with indexes %s, %s%% of its pages all-visible\n",
+                pg_load.table_size.c_str(), pg_load.total_size.c_str(),
+                pg_load.all_visible.c_str());
     pg->Exec("SET jit = off");
     pg->Exec(absl::StrCat("SET work_mem = '", absl::GetFlag(FLAGS_pg_work_mem), "'"));
     std::fflush(stdout);
