@@ -65,6 +65,8 @@ class Catalog {
   absl::Status LoadFrom(int64_t version);
   // The store's latest version (0 when empty).
   absl::StatusOr<int64_t> StoreVersion() { return store_.LatestVersion(); }
+  // The store's catalog id (CreatorStore::CatalogId).
+  absl::StatusOr<int64_t> CatalogId() { return store_.CatalogId(); }
 
   // Validates, normalises and writes `creators` (positions start at
   // `first_position`), applies the changes to the listener in version order

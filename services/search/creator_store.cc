@@ -2,6 +2,9 @@
 // types so the same SQL serves SQLite and PostgreSQL.
 #include "services/search/creator_store.h"
 
+#include <limits>
+#include <random>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -490,6 +493,29 @@ absl::StatusOr<int64_t> CreatorStore::LatestVersion() {
   });
   if (!status.ok()) return status;
   return version;
+}
+
+absl::StatusOr<int64_t> CreatorStore::CatalogId() {
+  std::random_device seed;
+  std::mt19937_64 bits((uint64_t{seed()} << 32) ^ seed());
+  const int64_t candidate =
+      std::uniform_int_distribution<int64_t>(1, std::numeric_limits<int64_t>::max())(bits);
+  int64_t id = 0;
+  absl::Status status = db_->RunInTransaction([&](store::Transaction& txn) -> absl::Status {
+    // The first process to ask draws it; a concurrent one keeps the winner's.
+    auto inserted = txn.Execute(
+        "INSERT INTO catalog_meta (name, value) VALUES ('catalog_id', $1) "
+        "ON CONFLICT (name) DO NOTHING",
+        {Value(candidate)});
+    if (!inserted.ok()) return inserted.status();
+    auto rows = txn.Query("SELECT value FROM catalog_meta WHERE name = 'catalog_id'");
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return absl::DataLossError("catalog_meta has no catalog_id row");
+    id = store::AsInt64((*rows)[0][0]).value_or(0);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return id;
 }
 
 }  // namespace microreach::search

@@ -94,6 +94,11 @@ class CreatorStore {
   // The latest version in the catalog (0 when empty).
   absl::StatusOr<int64_t> LatestVersion();
 
+  // A random id (> 0) drawn when the catalog is first asked for it and kept
+  // in the store for good: it tells this catalog's index snapshots from
+  // another store's. Every process on the store reads the same id.
+  absl::StatusOr<int64_t> CatalogId();
+
  private:
   explicit CreatorStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
   std::unique_ptr<store::Database> db_;

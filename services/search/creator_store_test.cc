@@ -69,6 +69,24 @@ TEST_P(CreatorStoreTest, VersionsIncreaseAcrossTheCatalogAndSurviveReopen) {
   EXPECT_EQ(*store_->LatestVersion(), 3);
 }
 
+TEST_P(CreatorStoreTest, CatalogIdIsDrawnOnceAndKeptAcrossReopen) {
+  absl::StatusOr<int64_t> id = store_->CatalogId();
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_GT(*id, 0);
+  EXPECT_EQ(*store_->CatalogId(), *id);
+  Reopen();
+  EXPECT_EQ(*store_->CatalogId(), *id);
+  // Another store draws its own.
+  store::testing::TestDatabase other_db(GetParam());
+  auto db = other_db.Open();
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto other = CreatorStore::Open(*std::move(db));
+  ASSERT_TRUE(other.ok()) << other.status();
+  absl::StatusOr<int64_t> other_id = (*other)->CatalogId();
+  ASSERT_TRUE(other_id.ok()) << other_id.status();
+  EXPECT_NE(*other_id, *id);
+}
+
 TEST_P(CreatorStoreTest, IdenticalRecordIsUnchangedAndKeepsItsVersion) {
   ASSERT_TRUE(store_->Upsert({Profile("tiktok:a", "a", 10)}, t0_, nullptr).ok());
   std::vector<CatalogChange> changes;

@@ -42,10 +42,15 @@ IndexSnapshots::IndexSnapshots(CreatorIndex& index, Options options, prometheus:
 
 IndexSnapshots::~IndexSnapshots() { StopPeriodic(); }
 
-absl::StatusOr<int64_t> IndexSnapshots::Load(int64_t store_version) {
+absl::StatusOr<int64_t> IndexSnapshots::Load(int64_t store_version, int64_t catalog_id) {
   if (!enabled()) return absl::FailedPreconditionError("snapshots are off");
+  {
+    absl::MutexLock lock(&save_mu_);
+    catalog_id_ = catalog_id;
+  }
   const absl::Time start = absl::Now();
-  absl::StatusOr<int64_t> version = index_.LoadSnapshot(options_.path, store_version);
+  absl::StatusOr<int64_t> version =
+      index_.LoadSnapshot(options_.path, store_version, static_cast<uint64_t>(catalog_id));
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   if (!version.ok()) {
     // A first start has no file yet: not a failure.
@@ -73,8 +78,9 @@ absl::Status IndexSnapshots::Save(int64_t version) {
   if (!enabled()) return absl::OkStatus();
   absl::MutexLock lock(&save_mu_);
   if (version == saved_version_) return absl::OkStatus();
+  if (catalog_id_ == 0) return absl::FailedPreconditionError("catalog id not known before Load");
   const absl::Time start = absl::Now();
-  absl::Status s = index_.SaveSnapshot(options_.path, version);
+  absl::Status s = index_.SaveSnapshot(options_.path, version, static_cast<uint64_t>(catalog_id_));
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   if (!s.ok()) {
     if (save_failures_ != nullptr) save_failures_->Increment();

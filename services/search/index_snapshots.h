@@ -36,11 +36,14 @@ class IndexSnapshots {
   bool enabled() const { return !options_.path.empty(); }
   // Loads the snapshot into the (empty) index: its catalog version, or why
   // not (logged; the index stays empty). `store_version` is the store's
-  // latest version: a snapshot ahead of it is not used.
-  absl::StatusOr<int64_t> Load(int64_t store_version);
+  // latest version: a snapshot ahead of it is not used; nor is one taken
+  // from a catalog other than `catalog_id` (the store's), which later saves
+  // are stamped with.
+  absl::StatusOr<int64_t> Load(int64_t store_version, int64_t catalog_id);
   // Writes the index as of catalog version `version` (the version read
   // before the call: changes applied meanwhile are replayed idempotently
-  // after the next load). Skipped when nothing changed since the last save.
+  // after the next load). Skipped when nothing changed since the last save;
+  // refused before Load (the catalog id is not known yet).
   absl::Status Save(int64_t version);
   // Saves every interval in the background with the version `version()`.
   void StartPeriodic(std::function<int64_t()> version);
@@ -51,6 +54,7 @@ class IndexSnapshots {
   const Options options_;
   absl::Mutex save_mu_;
   int64_t saved_version_ ABSL_GUARDED_BY(save_mu_) = -1;
+  int64_t catalog_id_ ABSL_GUARDED_BY(save_mu_) = 0;  // 0: not known yet
   absl::Notification stop_;
   std::thread thread_;
   prometheus::Gauge* load_seconds_ = nullptr;

@@ -180,7 +180,9 @@ class SearchModule final : public server::ServiceModule {
     if (snapshots_->enabled()) {
       absl::StatusOr<int64_t> store_version = catalog_->StoreVersion();
       if (!store_version.ok()) return store_version.status();
-      if (absl::StatusOr<int64_t> v = snapshots_->Load(*store_version); v.ok()) {
+      absl::StatusOr<int64_t> catalog_id = catalog_->CatalogId();
+      if (!catalog_id.ok()) return catalog_id.status();
+      if (absl::StatusOr<int64_t> v = snapshots_->Load(*store_version, *catalog_id); v.ok()) {
         if (absl::Status s = catalog_->LoadFrom(*v); !s.ok()) return s;
         from_snapshot = true;
       }

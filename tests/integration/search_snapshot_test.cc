@@ -2,6 +2,7 @@
 // saves its index on SIGTERM and starts from it, catches up with writes
 // other processes made to the store meanwhile, and rebuilds from the store
 // when the snapshot is damaged.
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -183,6 +184,34 @@ TEST_F(SearchSnapshotTest, RestartLoadsTheSnapshotAndCatchesUpWithTheStore) {
   EXPECT_THAT(fourth->ReadLog(), HasSubstr("index loaded from snapshot"));
   EXPECT_THAT(Handles(), ::testing::ElementsAre("anna", "eve", "dora", "carla"));
   Stop(fourth);
+}
+
+TEST_F(SearchSnapshotTest, SnapshotOfAnotherStoreIsNotUsed) {
+  auto first = Start(true);
+  ASSERT_NE(first, nullptr);
+  Upsert({Profile("anna", 25'000), Profile("ben", 80'000)});
+  Stop(first);
+  const std::string foreign = data_.path() + "/foreign.snap";
+  ASSERT_EQ(std::rename(SnapshotPath().c_str(), foreign.c_str()), 0);
+
+  // A new store (its own catalog id) with more writes than the snapshot
+  // holds: versions alone would let the foreign snapshot pass.
+  for (const char* file : {"/search.db", "/search.db-wal", "/search.db-shm"}) {
+    std::remove((data_.path() + file).c_str());
+  }
+  auto second = Start(true);
+  ASSERT_NE(second, nullptr);
+  Upsert({Profile("carla", 40'000), Profile("dora", 60'000), Profile("eve", 70'000)});
+  Stop(second);
+  ASSERT_EQ(std::rename(foreign.c_str(), SnapshotPath().c_str()), 0);
+
+  auto third = Start(true);
+  ASSERT_NE(third, nullptr);
+  EXPECT_THAT(third->ReadLog(), HasSubstr("rebuilding the index from the store"));
+  EXPECT_THAT(third->ReadLog(), HasSubstr("taken from the catalog"));
+  EXPECT_EQ(Metric("microreach_index_snapshot_loaded"), "0");
+  EXPECT_THAT(Handles(), ::testing::ElementsAre("eve", "dora", "carla"));
+  Stop(third);
 }
 
 TEST_F(SearchSnapshotTest, ChangedIndexIsSavedInTheBackground) {

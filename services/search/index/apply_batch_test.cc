@@ -29,8 +29,8 @@ std::string TempPath(const std::string& name) {
   return absl::StrCat(dir != nullptr ? dir : "/tmp", "/mr_apply_batch_", getpid(), "_", name);
 }
 
-// The snapshot's sections by id (layout in snapshot.cc: a 48-byte header,
-// then per section an id (u32), a payload length (u64), a checksum (u64) and
+// The snapshot's sections by id (layout in snapshot.cc: the header, then
+// per section an id (u32), a payload length (u64), a checksum (u64) and
 // the payload).
 std::map<uint32_t, std::string> SnapshotSections(const CreatorIndex& index,
                                                  const std::string& name) {
@@ -40,7 +40,7 @@ std::map<uint32_t, std::string> SnapshotSections(const CreatorIndex& index,
   const std::string bytes((std::istreambuf_iterator<char>(in)), {});
   std::remove(path.c_str());
   std::map<uint32_t, std::string> sections;
-  for (size_t at = 48; at + 20 <= bytes.size();) {
+  for (size_t at = CreatorIndex::kSnapshotHeaderBytes; at + 20 <= bytes.size();) {
     uint32_t id;
     uint64_t length;
     std::memcpy(&id, bytes.data() + at, 4);

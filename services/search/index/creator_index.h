@@ -206,18 +206,24 @@ class CreatorIndex {
   };
   std::vector<RateQuantiles> EngagementRateQuantiles(int points) const;
 
-  // Writes the whole index and the catalog version it reflects to `path`
-  // (through path.tmp, fsync and rename; format in snapshot.cc). Holds the
-  // read lock while writing, so writes wait and searches go on.
-  absl::Status SaveSnapshot(const std::string& path, int64_t catalog_version) const;
+  // Writes the whole index, the catalog version it reflects and the id of
+  // the catalog (store) it came from to `path` (through path.tmp, fsync and
+  // rename; format in snapshot.cc). Holds the read lock while writing, so
+  // writes wait and searches go on.
+  absl::Status SaveSnapshot(const std::string& path, int64_t catalog_version,
+                            uint64_t catalog_id = 0) const;
+  // The snapshot file's fixed header; its sections follow.
+  static constexpr size_t kSnapshotHeaderBytes = 56;
   // Replaces this index, which must be empty, with the snapshot at `path`
   // and returns its catalog version. NOT_FOUND without a file,
-  // FAILED_PRECONDITION for another format version or other index Options,
-  // or a catalog version above `max_catalog_version` (a store restored to an
-  // older state), DATA_LOSS for a truncated or corrupt file; on any error the
-  // index stays empty, and the caller rebuilds it from the store.
+  // FAILED_PRECONDITION for another format version, other index Options,
+  // another catalog id (a snapshot of another store), or a catalog version
+  // above `max_catalog_version` (a store restored to an older state),
+  // DATA_LOSS for a truncated or corrupt file; on any error the index stays
+  // empty, and the caller rebuilds it from the store.
   absl::StatusOr<int64_t> LoadSnapshot(const std::string& path,
-                                       int64_t max_catalog_version = INT64_MAX);
+                                       int64_t max_catalog_version = INT64_MAX,
+                                       uint64_t catalog_id = 0);
 
  private:
   friend class SnapshotCodec;

@@ -3,9 +3,10 @@
 // profile (docs/search-index.md, "Snapshots").
 //
 // Layout (native little-endian; a big-endian reader rejects the file):
-//   header (48 bytes): magic "MRIXSNAP", format version, endian mark
+//   header (56 bytes): magic "MRIXSNAP", format version, endian mark
 //     0x01020304, catalog version, docs, live docs, section count, reserved,
-//     a checksum of the 40 bytes before it;
+//     the catalog id of the store it was taken from, a checksum of the 48
+//     bytes before it;
 //   sections, each: id (u32), payload length (u64), checksum of the payload
 //     (u64, XXH64), payload.
 // Section 0 holds the Options that shape the contents (reference currency,
@@ -36,9 +37,10 @@ namespace {
 
 constexpr char kMagic[8] = {'M', 'R', 'I', 'X', 'S', 'N', 'A', 'P'};
 // Bump whenever the index's members or their encoding change.
-constexpr uint32_t kFormatVersion = 1;
+// 2: the header names the store's catalog id.
+constexpr uint32_t kFormatVersion = 2;
 constexpr uint32_t kEndianMark = 0x01020304;
-constexpr size_t kHeaderBytes = 48;
+constexpr size_t kHeaderBytes = CreatorIndex::kSnapshotHeaderBytes;
 constexpr size_t kSectionHeaderBytes = 20;
 
 constexpr const char* kSectionNames[] = {
@@ -811,8 +813,8 @@ class SnapshotCodec {
     return s;
   }
 
-  static absl::Status Save(const CreatorIndex& x, const std::string& path,
-                           int64_t catalog_version) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  static absl::Status Save(const CreatorIndex& x, const std::string& path, int64_t catalog_version,
+                           uint64_t catalog_id) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return ErrnoError("cannot create", tmp);
@@ -827,8 +829,9 @@ class SnapshotCodec {
       std::memcpy(header + 24, &x.docs_, 4);
       std::memcpy(header + 28, &x.live_, 4);
       std::memcpy(header + 32, &kSectionCount, 4);
-      const uint64_t sum = Hasher::Of(header, 40);
-      std::memcpy(header + 40, &sum, 8);
+      std::memcpy(header + 40, &catalog_id, 8);
+      const uint64_t sum = Hasher::Of(header, 48);
+      std::memcpy(header + 48, &sum, 8);
       w.Write(header, sizeof(header));
       w.BeginSection(0);
       const std::string options = OptionsBytes(x.options_);
@@ -898,8 +901,8 @@ class SnapshotCodec {
         });
   }
 
-  static absl::StatusOr<int64_t> Load(CreatorIndex& x, const std::string& path,
-                                      int64_t max_version) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  static absl::StatusOr<int64_t> Load(CreatorIndex& x, const std::string& path, int64_t max_version,
+                                      uint64_t catalog_id) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     absl::MutexLock lock(&x.mu_);
     if (x.docs_ != 0) return absl::FailedPreconditionError("snapshot load into a non-empty index");
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -915,7 +918,7 @@ class SnapshotCodec {
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     FileReader r(fd);
     r.SetFileLeft(static_cast<uint64_t>(st.st_size));
-    absl::StatusOr<int64_t> result = Decode(x, r, max_version);
+    absl::StatusOr<int64_t> result = Decode(x, r, max_version, catalog_id);
     ::close(fd);
     if (!result.ok()) {
       Reset(x);
@@ -926,8 +929,8 @@ class SnapshotCodec {
     return result;
   }
 
-  static absl::StatusOr<int64_t> Decode(CreatorIndex& x, FileReader& r,
-                                        int64_t max_version) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  static absl::StatusOr<int64_t> Decode(CreatorIndex& x, FileReader& r, int64_t max_version,
+                                        uint64_t want_catalog_id) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     const uint64_t file_size = r.file_left();
     char header[kHeaderBytes];
     if (!r.Raw(header, sizeof(header))) return absl::DataLossError(r.error());
@@ -936,21 +939,26 @@ class SnapshotCodec {
     }
     uint32_t version, endian, docs, live, sections;
     int64_t catalog_version;
-    uint64_t sum;
+    uint64_t catalog_id, sum;
     std::memcpy(&version, header + 8, 4);
     std::memcpy(&endian, header + 12, 4);
     std::memcpy(&catalog_version, header + 16, 8);
     std::memcpy(&docs, header + 24, 4);
     std::memcpy(&live, header + 28, 4);
     std::memcpy(&sections, header + 32, 4);
-    std::memcpy(&sum, header + 40, 8);
+    std::memcpy(&catalog_id, header + 40, 8);
+    std::memcpy(&sum, header + 48, 8);
     if (endian != kEndianMark)
       return absl::FailedPreconditionError("written with other endianness");
     if (version != kFormatVersion) {
       return absl::FailedPreconditionError(
           absl::StrCat("format version ", version, ", this build reads ", kFormatVersion));
     }
-    if (Hasher::Of(header, 40) != sum) return absl::DataLossError("header checksum mismatch");
+    if (Hasher::Of(header, 48) != sum) return absl::DataLossError("header checksum mismatch");
+    if (catalog_id != want_catalog_id) {
+      return absl::FailedPreconditionError(absl::StrCat("taken from the catalog ", catalog_id,
+                                                        ", not this store's ", want_catalog_id));
+    }
     if (catalog_version > max_version) {
       return absl::FailedPreconditionError(absl::StrCat("catalog version ", catalog_version,
                                                         " is ahead of the store's ", max_version));
@@ -987,13 +995,15 @@ class SnapshotCodec {
   }
 };
 
-absl::Status CreatorIndex::SaveSnapshot(const std::string& path, int64_t catalog_version) const {
-  return SnapshotCodec::Save(*this, path, catalog_version);
+absl::Status CreatorIndex::SaveSnapshot(const std::string& path, int64_t catalog_version,
+                                        uint64_t catalog_id) const {
+  return SnapshotCodec::Save(*this, path, catalog_version, catalog_id);
 }
 
 absl::StatusOr<int64_t> CreatorIndex::LoadSnapshot(const std::string& path,
-                                                   int64_t max_catalog_version) {
-  return SnapshotCodec::Load(*this, path, max_catalog_version);
+                                                   int64_t max_catalog_version,
+                                                   uint64_t catalog_id) {
+  return SnapshotCodec::Load(*this, path, max_catalog_version, catalog_id);
 }
 
 }  // namespace microreach::search

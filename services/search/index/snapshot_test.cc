@@ -281,7 +281,7 @@ struct Section {
 
 std::vector<Section> Sections(const std::string& bytes) {
   std::vector<Section> out;
-  size_t off = 48;
+  size_t off = CreatorIndex::kSnapshotHeaderBytes;
   while (off + 20 <= bytes.size()) {
     Section s;
     std::memcpy(&s.id, bytes.data() + off, 4);
@@ -336,7 +336,7 @@ TEST_F(SnapshotRejectTest, MissingFileIsNotFound) {
 }
 
 TEST_F(SnapshotRejectTest, TruncatedFilesAreRejected) {
-  for (size_t len : {size_t{0}, size_t{10}, size_t{47}, size_t{48}, size_t{60}, good_.size() / 3,
+  for (size_t len : {size_t{0}, size_t{10}, size_t{55}, size_t{56}, size_t{60}, good_.size() / 3,
                      good_.size() / 2, good_.size() - 1}) {
     const absl::Status s = LoadBytes(good_.substr(0, len));
     EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << len << " " << s;
@@ -375,7 +375,7 @@ TEST_F(SnapshotRejectTest, HeaderDamageIsRejected) {
   absl::Status s = LoadBytes(bad);
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("bad magic"), std::string::npos) << s;
-  for (size_t at = 16; at < 48; ++at) {
+  for (size_t at = 16; at < CreatorIndex::kSnapshotHeaderBytes; ++at) {
     bad = good_;
     bad[at] ^= 0x04;
     EXPECT_EQ(LoadBytes(bad).code(), absl::StatusCode::kDataLoss) << at;
@@ -415,6 +415,19 @@ TEST_F(SnapshotRejectTest, OtherOptionsAskForARebuild) {
   CreatorIndex::Options compaction;
   compaction.compact_min_dead = 5;
   EXPECT_TRUE(LoadBytes(good_, compaction).ok());
+}
+
+TEST_F(SnapshotRejectTest, AnotherCatalogsSnapshotAsksForARebuild) {
+  ASSERT_TRUE(index_.SaveSnapshot(path_, 17, 0x1234'5678'9abc'def0).ok());
+  CreatorIndex fresh;
+  absl::Status s = fresh.LoadSnapshot(path_, 17, 42).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("not this store's 42"), std::string::npos) << s;
+  EXPECT_EQ(fresh.size(), 0u);
+  EXPECT_EQ(fresh.LoadSnapshot(path_, 17).status().code(), absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<int64_t> v = fresh.LoadSnapshot(path_, 17, 0x1234'5678'9abc'def0);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(fresh.size(), index_.size());
 }
 
 TEST_F(SnapshotRejectTest, NonEmptyIndexIsNotOverwritten) {
