@@ -6,6 +6,8 @@
 # the same machine.
 #   bench/load/run-search-service.sh [build-dir] [creators]
 #   GET_CONCURRENCY="4 8 16 64" (the default) sets the GetCreator runs.
+#   PREENCODED=false builds and serializes each upsert message while
+#   streaming (default true: encoded before the clock starts).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build/release}"
@@ -30,7 +32,15 @@ pids+=($!)
   --format=binary --output="$work/catalog.pb" 2>/dev/null
 load="$build/bench/load/search_load"
 echo "creators: $creators, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" --mode=upsert
+# CPU seconds (user + system) of a process, from /proc/<pid>/stat.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+search_pid=${pids[1]}; redis_pid=${pids[0]}
+s0=$(cpu_seconds "$search_pid"); r0=$(cpu_seconds "$redis_pid")
+"$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" --mode=upsert \
+  --preencoded="${PREENCODED:-true}"
+s1=$(cpu_seconds "$search_pid"); r1=$(cpu_seconds "$redis_pid")
+awk -v s0="$s0" -v s1="$s1" -v r0="$r0" -v r1="$r1" -v n="$creators" 'BEGIN {
+  printf "upsert CPU: search %.1f s = %.1f us/profile, redis %.1f s\n", s1 - s0, (s1 - s0) * 1e6 / n, r1 - r0 }'
 for c in ${GET_CONCURRENCY:-4 8 16 64}; do
   "$load" --address="127.0.0.1:$grpc_port" --token="$token" --catalog="$work/catalog.pb" \
     --mode=get --concurrency="$c" --duration=10s

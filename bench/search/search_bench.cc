@@ -501,7 +501,10 @@ int Main() {
     const Clock::time_point t0 = Clock::now();
     const absl::StatusOr<int64_t> version = index.LoadSnapshot(snapshot);
     load_s = Seconds(Clock::now() - t0);
-    if (!version.ok()) Die(absl::StrCat("--index_snapshot: ", version.status().ToString()));
+    if (!version.ok()) {
+      Die(absl::StrCat("--index_snapshot: ", version.status().ToString(),
+                       " (delete the file to build and save it again)"));
+    }
     if (*version != n || static_cast<int64_t>(index.size()) != n) {
       Die(absl::StrFormat("--index_snapshot %s holds %d creators, not --creators %d", snapshot,
                           static_cast<long long>(index.size()), static_cast<long long>(n)));
