@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/search/index/query_pool.h"
 
 namespace microreach::search {
 namespace {
@@ -17,8 +16,6 @@ using common::v1::Creator;
 
 // Changes read from the store at a time: one round of CreatorIndex::ApplyBatch.
 constexpr int kFeedPage = 4096;
-// Records per run when a batch is validated on several threads.
-constexpr size_t kMinParallelRecords = 128;
 
 }  // namespace
 
@@ -144,21 +141,16 @@ absl::StatusOr<UpsertSummary> Catalog::Commit(absl::Span<Creator* const> creator
   std::vector<Creator*> valid;
   std::vector<int> positions;
   valid.reserve(creators.size());
-  // Records are checked and normalised side by side (each touches only its
-  // own message), then taken in batch order.
-  std::vector<status::FieldViolations> violations(creators.size());
-  QueryPool::Shared().ForEach(creators.size(), kMinParallelRecords, [&](size_t i) {
-    violations[i] = ValidateCreator(*creators[i]);
-    if (violations[i].empty()) NormalizeCreator(tiers_, creators[i]);
-  });
   for (size_t i = 0; i < creators.size(); ++i) {
     const int position = first_position + static_cast<int>(i);
-    if (!violations[i].empty()) {
-      for (const auto& v : violations[i].violations()) {
+    status::FieldViolations violations = ValidateCreator(*creators[i]);
+    if (!violations.empty()) {
+      for (const auto& v : violations.violations()) {
         summary.rejected.push_back({position, creators[i]->creator_id(), v.field, v.description});
       }
       continue;
     }
+    NormalizeCreator(tiers_, creators[i]);
     valid.push_back(creators[i]);
     positions.push_back(position);
   }

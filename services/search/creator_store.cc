@@ -12,7 +12,6 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/search/index/query_pool.h"
 #include "services/search/workspace_mark_store.h"
 
 namespace microreach::search {
@@ -126,9 +125,6 @@ absl::StatusOr<std::vector<RecordResult>> CreatorStore::Upsert(
 }
 
 namespace {
-
-// Records per run when a batch is serialised on several threads.
-constexpr size_t kMinParallelRecords = 128;
 
 // IN lists are padded to one of these lengths (repeating the last value), so
 // a handful of statements serve every batch and stay in the statement cache.
@@ -279,8 +275,7 @@ absl::StatusOr<std::vector<RecordResult>> CreatorStore::Upsert(
   std::vector<PendingWrite> writes;
   // Serialised once, outside the transaction (which may be retried).
   std::vector<std::string> bytes(batch.size());
-  QueryPool::Shared().ForEach(batch.size(), kMinParallelRecords,
-                              [&](size_t i) { bytes[i] = Serialize(*batch[i]); });
+  for (size_t i = 0; i < batch.size(); ++i) bytes[i] = Serialize(*batch[i]);
   std::vector<std::string> ids;
   absl::flat_hash_map<int64_t, std::vector<std::string>> handles;
   {

@@ -50,18 +50,6 @@ void QueryPool::Run(int parts, absl::FunctionRef<void(int)> fn) {
       +[](Job* j) { return j->users == 0; }, &job));
 }
 
-void QueryPool::ForEach(size_t n, size_t min_run, absl::FunctionRef<void(size_t)> fn) {
-  // A few runs per thread, so a thread slowed by other work does not hold up
-  // the rest.
-  const size_t runs = std::clamp<size_t>(n / std::max<size_t>(1, min_run), 1,
-                                         static_cast<size_t>(parallelism()) * 4);
-  Run(static_cast<int>(runs), [&](int run) {
-    const size_t lo = n * static_cast<size_t>(run) / runs;
-    const size_t hi = n * static_cast<size_t>(run + 1) / runs;
-    for (size_t i = lo; i < hi; ++i) fn(i);
-  });
-}
-
 bool QueryPool::HasWork() const { return stop_ || !queue_.empty(); }
 
 void QueryPool::WorkerLoop() {

@@ -28,10 +28,6 @@ class QueryPool {
   // workers, and returns once all have returned.
   void Run(int parts, absl::FunctionRef<void(int)> fn);
 
-  // Calls fn(i) for every i in [0, n), in contiguous runs of at least
-  // `min_run` items spread over the caller and the idle workers.
-  void ForEach(size_t n, size_t min_run, absl::FunctionRef<void(size_t)> fn);
-
   // Threads that can work on one search: the workers plus the caller.
   int parallelism() const { return static_cast<int>(threads_.size()) + 1; }
 

@@ -26,22 +26,6 @@ TEST(QueryPoolTest, RunsEveryPartOnceAndWaitsForThem) {
   }
 }
 
-TEST(QueryPoolTest, ForEachVisitsEveryItemOnce) {
-  for (int workers : {0, 1, 3}) {
-    QueryPool pool(workers);
-    for (size_t n : {size_t{0}, size_t{1}, size_t{5}, size_t{127}, size_t{128}, size_t{2000}}) {
-      for (size_t min_run : {size_t{0}, size_t{1}, size_t{128}}) {
-        std::vector<std::atomic<int>> seen(n);
-        pool.ForEach(n, min_run, [&](size_t i) { seen[i].fetch_add(1); });
-        for (size_t i = 0; i < n; ++i) {
-          EXPECT_EQ(seen[i].load(), 1)
-              << "workers " << workers << " n " << n << " min_run " << min_run << " item " << i;
-        }
-      }
-    }
-  }
-}
-
 TEST(QueryPoolTest, ManyCallersShareTheWorkers) {
   QueryPool pool(2);
   std::atomic<int64_t> sum{0};
