@@ -530,9 +530,11 @@ int Main() {
     index.ShrinkToFit();
     load_s += Seconds(Clock::now() - t3);
     if (!snapshot.empty()) {
+      const Clock::time_point ts = Clock::now();
       const absl::Status saved = index.SaveSnapshot(snapshot, n);
       if (!saved.ok()) Die(absl::StrCat("--index_snapshot: ", saved.ToString()));
-      std::printf("index: saved snapshot %s\n", snapshot.c_str());
+      std::printf("index: saved snapshot %s in %.1f s\n", snapshot.c_str(),
+                  Seconds(Clock::now() - ts));
     }
   }
   malloc_trim(0);

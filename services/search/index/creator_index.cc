@@ -2329,7 +2329,7 @@ absl::Status CreatorIndex::Upsert(const cv1::Creator& creator) {
   }
   PreparedDoc prepared;
   PrepareDoc(creator, &prepared);
-  absl::MutexLock lock(&mu_);
+  WriteLock lock(this);
   const int64_t old = ids_.Find(creator.creator_id());
   if (old >= 0) TombstoneLocked(static_cast<uint32_t>(old));
   AppendLocked(prepared, nullptr);
@@ -2338,7 +2338,7 @@ absl::Status CreatorIndex::Upsert(const cv1::Creator& creator) {
 }
 
 bool CreatorIndex::Remove(absl::string_view creator_id) {
-  absl::MutexLock lock(&mu_);
+  WriteLock lock(this);
   const int64_t old = ids_.Find(creator_id);
   if (old < 0) return false;
   TombstoneLocked(static_cast<uint32_t>(old));
@@ -2435,7 +2435,7 @@ size_t CreatorIndex::ApplyWrites(absl::Span<const Write> writes, bool rebalance,
     prepare_range(0, std::min(upserts.size(), per));
     for (std::thread& w : workers) w.join();
 
-    absl::MutexLock lock(&mu_);
+    WriteLock lock(this);
     // A bulk load reserves ahead; a stream's batches grow the columns as
     // single writes do (the same capacities, so the same snapshot bytes).
     if (rebalance) ReserveLocked(docs_ + upserts.size());
@@ -2487,7 +2487,7 @@ void CreatorIndex::RebalanceLocked() {
 }
 
 void CreatorIndex::ShrinkToFit() {
-  absl::MutexLock lock(&mu_);
+  WriteLock lock(this);
   auto all = [&](auto& postings) {
     for (Posting& p : postings) p.ShrinkToFit();
   };
@@ -2547,7 +2547,7 @@ void CreatorIndex::MaybeCompactLocked() {
 }
 
 void CreatorIndex::Compact() {
-  absl::MutexLock lock(&mu_);
+  WriteLock lock(this);
   CompactLocked();
 }
 

@@ -227,6 +227,7 @@ class CreatorIndex {
 
  private:
   friend class SnapshotCodec;
+  friend class CreatorIndexTestPeer;
   struct Compiled;
   struct Collector;
   class TermIndex;
@@ -377,6 +378,20 @@ class CreatorIndex {
   struct BatchScratch;
   absl::Mutex batch_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::unique_ptr<BatchScratch> batch_ ABSL_GUARDED_BY(batch_mu_);
+
+  // Writers pass this gate before they take mu_ exclusively, and a snapshot
+  // save closes it while it holds mu_ shared (seconds at 10M creators). A
+  // writer waiting on mu_ itself would make absl::Mutex queue every new
+  // search behind it until the save ends; waiting here, it leaves searches
+  // running. WriteLock and SaveGate below are the only users.
+  class WriteLock;
+  class SaveGate;
+  bool GateOpen() const ABSL_SHARED_LOCKS_REQUIRED(gate_mu_) { return !saving_; }
+  bool NoGatedWriters() const ABSL_SHARED_LOCKS_REQUIRED(gate_mu_) { return writers_ == 0; }
+  mutable absl::Mutex gate_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  mutable bool saving_ ABSL_GUARDED_BY(gate_mu_) = false;
+  mutable int writers_ ABSL_GUARDED_BY(gate_mu_) = 0;  // past the gate, not yet done
+
   mutable absl::Mutex mu_;
 
   uint32_t docs_ ABSL_GUARDED_BY(mu_) = 0;  // doc ids handed out
@@ -452,6 +467,50 @@ class CreatorIndex {
 // Stable 64-bit FNV-1a of a person_id (0 for empty), identical in every
 // process so partitions agree on person keys.
 uint64_t PersonKey(absl::string_view person_id);
+
+// mu_ held exclusively, taken after the snapshot gate (see gate_mu_).
+class ABSL_SCOPED_LOCKABLE CreatorIndex::WriteLock {
+ public:
+  explicit WriteLock(const CreatorIndex* x) ABSL_EXCLUSIVE_LOCK_FUNCTION(x->mu_) : x_(x) {
+    {
+      absl::MutexLock gate(&x_->gate_mu_);
+      x_->gate_mu_.Await(absl::Condition(x_, &CreatorIndex::GateOpen));
+      ++x_->writers_;
+    }
+    x_->mu_.Lock();
+  }
+  ~WriteLock() ABSL_UNLOCK_FUNCTION() {
+    x_->mu_.Unlock();
+    absl::MutexLock gate(&x_->gate_mu_);
+    --x_->writers_;
+  }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+ private:
+  const CreatorIndex* const x_;
+};
+
+// Closes the gate for the duration of a snapshot save, once the writers
+// already past it are done; one save at a time.
+class CreatorIndex::SaveGate {
+ public:
+  explicit SaveGate(const CreatorIndex* x) : x_(x) {
+    absl::MutexLock gate(&x_->gate_mu_);
+    x_->gate_mu_.Await(absl::Condition(x_, &CreatorIndex::GateOpen));
+    x_->saving_ = true;
+    x_->gate_mu_.Await(absl::Condition(x_, &CreatorIndex::NoGatedWriters));
+  }
+  ~SaveGate() {
+    absl::MutexLock gate(&x_->gate_mu_);
+    x_->saving_ = false;
+  }
+  SaveGate(const SaveGate&) = delete;
+  SaveGate& operator=(const SaveGate&) = delete;
+
+ private:
+  const CreatorIndex* const x_;
+};
 
 }  // namespace microreach::search
 

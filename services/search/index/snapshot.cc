@@ -820,6 +820,7 @@ class SnapshotCodec {
     if (fd < 0) return ErrnoError("cannot create", tmp);
     FileWriter w(fd);
     {
+      CreatorIndex::SaveGate gate(&x);
       absl::ReaderMutexLock lock(&x.mu_);
       char header[kHeaderBytes] = {};
       std::memcpy(header, kMagic, 8);
@@ -903,7 +904,7 @@ class SnapshotCodec {
 
   static absl::StatusOr<int64_t> Load(CreatorIndex& x, const std::string& path, int64_t max_version,
                                       uint64_t catalog_id) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    absl::MutexLock lock(&x.mu_);
+    CreatorIndex::WriteLock lock(&x);
     if (x.docs_ != 0) return absl::FailedPreconditionError("snapshot load into a non-empty index");
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {

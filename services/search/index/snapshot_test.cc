@@ -3,15 +3,22 @@
 // and every damaged or foreign file is rejected with its reason.
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/search/index/creator_index.h"
 #include "services/search/index/test_catalog.h"
@@ -28,10 +35,10 @@ constexpr int64_t kNow = 1'750'000'000;
 // sure snapshot.cc (SnapshotCodec) saves and loads the new ones, bump
 // kFormatVersion there, then update these sizes. (The round trips below
 // catch most omissions too, through MemoryByPart and the answers.) Members
-// derived from the columns and rebuilt on load (the value levels) need no
-// format change.
+// derived from the columns and rebuilt on load (the value levels) and the
+// locks need no format change.
 TEST(SnapshotTest, IndexLayoutIsCovered) {
-  EXPECT_EQ(sizeof(CreatorIndex), 6752u);
+  EXPECT_EQ(sizeof(CreatorIndex), 6768u);
   EXPECT_EQ(sizeof(Posting), 56u);
   EXPECT_EQ(sizeof(TextPostings), 128u);
   EXPECT_EQ(sizeof(IdTable), 112u);
@@ -428,6 +435,62 @@ TEST_F(SnapshotRejectTest, AnotherCatalogsSnapshotAsksForARebuild) {
   absl::StatusOr<int64_t> v = fresh.LoadSnapshot(path_, 17, 0x1234'5678'9abc'def0);
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(fresh.size(), index_.size());
+}
+
+}  // namespace
+
+// Holds the index the way SnapshotCodec::Save does while it writes the file:
+// the save gate closed and the lock shared, until `release` is notified.
+class CreatorIndexTestPeer {
+ public:
+  static void HoldLikeASave(const CreatorIndex& index, absl::Notification* holding,
+                            absl::Notification* release) {
+    CreatorIndex::SaveGate gate(&index);
+    absl::ReaderMutexLock lock(&index.mu_);
+    holding->Notify();
+    release->WaitForNotification();
+  }
+};
+
+namespace {
+
+// A save holds the index's read lock for as long as the file takes to write
+// (seconds at 10M creators). A write arriving meanwhile waits for the save,
+// and searches must keep running: a writer queued on the lock itself would
+// hold every new search behind it (absl::Mutex favours waiting writers).
+TEST(SnapshotTest, SearchesRunWhileASaveMakesAWriteWait) {
+  CreatorIndex index;
+  Rng r(9);
+  std::vector<std::string> ids;
+  Fill(index, r, 2000, &ids);
+  absl::Notification holding, release;
+  std::thread save([&] { CreatorIndexTestPeer::HoldLikeASave(index, &holding, &release); });
+  holding.WaitForNotification();
+
+  std::atomic<bool> written{false};
+  const cv1::Creator fresh = testing::RandomCreator(r, 5000, testing::CatalogShape(), kNow);
+  std::thread writer([&] {
+    EXPECT_TRUE(index.Upsert(fresh).ok());
+    written = true;
+  });
+  // Give the writer time to reach the lock (were it to wait on the lock
+  // itself, the search below would queue behind it).
+  absl::SleepFor(absl::Milliseconds(200));
+  auto search = std::async(std::launch::async, [&] { return index.Search(SearchQuery()); });
+  const bool searched = search.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  EXPECT_TRUE(searched) << "a search waited behind the writer for the save";
+  EXPECT_FALSE(written.load()) << "a write changed the index during the save";
+
+  release.Notify();
+  save.join();
+  writer.join();
+  EXPECT_TRUE(written.load());
+  absl::StatusOr<SearchPage> page = search.get();
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->total_size, static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(index.Search(SearchQuery())->total_size,
+            static_cast<int64_t>(ids.size()) +
+                (std::find(ids.begin(), ids.end(), fresh.creator_id()) == ids.end() ? 1 : 0));
 }
 
 TEST_F(SnapshotRejectTest, NonEmptyIndexIsNotOverwritten) {
