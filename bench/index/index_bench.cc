@@ -13,6 +13,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +28,9 @@ ABSL_FLAG(int64_t, n, 1'000'000, "creators in the synthetic catalog");
 ABSL_FLAG(int, queries, 200, "queries timed per query type");
 ABSL_FLAG(uint64_t, seed, 7, "generator seed");
 ABSL_FLAG(std::string, only, "", "run only this query type");
+ABSL_FLAG(double, compaction, 0,
+          "if above 0, replaces this fraction of the profiles at the end (automatic compaction "
+          "off) and times Compact(): how long writes and searches wait for a compaction");
 ABSL_FLAG(std::string, snapshot, "",
           "if set, also saves the index to this file, loads it into a fresh index (cold: the "
           "file's pages dropped from the page cache first, then warm), prints the rates and "
@@ -189,7 +193,10 @@ int Run() {
 
   malloc_trim(0);
   const int64_t rss0 = RssBytes();
-  CreatorIndex index;
+  const double compaction = absl::GetFlag(FLAGS_compaction);
+  CreatorIndex::Options options;
+  if (compaction > 0) options.compact_min_dead = std::numeric_limits<uint32_t>::max();
+  CreatorIndex index(options);
   Rng gen(absl::GetFlag(FLAGS_seed));
   double load_seconds = 0;
   double load_cpu_ms = 0;
@@ -418,6 +425,29 @@ int Run() {
       if (page.ok()) matches += static_cast<double>(page->total_size);
     }
     report("similar", cpu, ms, matches);
+  }
+  if (compaction > 0) {
+    // Replacements of random profiles (each leaves a tombstone), in batches.
+    Rng rr(absl::GetFlag(FLAGS_seed) + 1);
+    const int64_t replaced = static_cast<int64_t>(compaction * static_cast<double>(n));
+    for (int64_t i = 0; i < replaced; i += kBatch) {
+      batch.clear();
+      for (int64_t j = i; j < std::min(replaced, i + kBatch); ++j) {
+        batch.push_back(
+            testing::RandomCreator(rr, rr.Uniform(static_cast<uint32_t>(n)), shape, kNow));
+      }
+      index.BulkLoad(batch);
+    }
+    const int64_t before = static_cast<int64_t>(index.MemoryBytes());
+    const auto t0 = Clock::now();
+    index.Compact();
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf(
+        "compaction          %.2f s for %lld live creators after %lld replacements "
+        "(MemoryBytes %.0f -> %.0f MiB)\n",
+        seconds, static_cast<long long>(index.size()), static_cast<long long>(replaced),
+        static_cast<double>(before) / 1048576.0,
+        static_cast<double>(index.MemoryBytes()) / 1048576.0);
   }
   return 0;
 }
