@@ -2557,61 +2557,72 @@ void CreatorIndex::CompactLocked() {
   for (uint32_t d = 0; d < docs_; ++d) {
     if (TestBit(alive_.data(), d)) remap[d] = next++;
   }
-  auto squeeze = [&](auto& v) {
-    for (uint32_t d = 0; d < docs_; ++d) {
-      if (remap[d] != Posting::kDropped) v[remap[d]] = v[d];
+  // The columns and ids, and the postings: disjoint members, compacted side
+  // by side (searches and writes wait for the whole pass).
+  auto columns = [&] {
+    auto squeeze = [&](auto& v) {
+      for (uint32_t d = 0; d < docs_; ++d) {
+        if (remap[d] != Posting::kDropped) v[remap[d]] = v[d];
+      }
+      v.resize(next);
+      v.shrink_to_fit();
+    };
+    squeeze(platform_);
+    squeeze(tier_);
+    squeeze(gender_);
+    squeeze(account_type_);
+    squeeze(content_types_);
+    squeeze(age_band_);
+    squeeze(flags_);
+    squeeze(main_category_);
+    squeeze(birth_year_);
+    squeeze(country_);
+    squeeze(brand_safety_);
+    squeeze(linked_platforms_);
+    squeeze(also_on_);
+    squeeze(languages_);
+    squeeze(city_);
+    squeeze(categories_);
+    squeeze(followers_);
+    squeeze(content_count_);
+    squeeze(last_post_);
+    squeeze(price_);
+    for (auto& f : floats_) squeeze(f);
+    squeeze(person_);
+    squeeze(field_len_);
+    squeeze(aud_country_);
+    for (auto& v : aud_demo_) squeeze(v);
+    squeeze(aud_rest_);
+    squeeze(vectors_);
+
+    ids_.Compact(remap, next);
+  };
+  auto postings = [&] {
+    auto remap_all = [&](auto& list) {
+      for (Posting& p : list) p.Remap(remap, next);
+    };
+    remap_all(platform_postings_);
+    remap_all(tier_postings_);
+    remap_all(gender_postings_);
+    remap_all(account_type_postings_);
+    remap_all(category_postings_);
+    remap_all(content_type_postings_);
+    for (TermIndex* ti : {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(),
+                          brands_.get()}) {
+      remap_all(ti->postings);
     }
-    v.resize(next);
-    v.shrink_to_fit();
+    for (AudCountryPostings& ps : aud_country_postings_) remap_all(ps);
+    mentions_.Remap(remap, next);
+    for (auto& t : text_) t.Remap(remap, next);
+    for (auto& [person, docs] : person_docs_) {
+      for (uint32_t& d : docs) d = remap[d];
+    }
   };
-  squeeze(platform_);
-  squeeze(tier_);
-  squeeze(gender_);
-  squeeze(account_type_);
-  squeeze(content_types_);
-  squeeze(age_band_);
-  squeeze(flags_);
-  squeeze(main_category_);
-  squeeze(birth_year_);
-  squeeze(country_);
-  squeeze(brand_safety_);
-  squeeze(linked_platforms_);
-  squeeze(also_on_);
-  squeeze(languages_);
-  squeeze(city_);
-  squeeze(categories_);
-  squeeze(followers_);
-  squeeze(content_count_);
-  squeeze(last_post_);
-  squeeze(price_);
-  for (auto& f : floats_) squeeze(f);
-  squeeze(person_);
-  squeeze(field_len_);
-  squeeze(aud_country_);
-  for (auto& v : aud_demo_) squeeze(v);
-  squeeze(aud_rest_);
-  squeeze(vectors_);
-
-  ids_.Compact(remap, next);
-
-  auto remap_all = [&](auto& postings) {
-    for (Posting& p : postings) p.Remap(remap, next);
-  };
-  remap_all(platform_postings_);
-  remap_all(tier_postings_);
-  remap_all(gender_postings_);
-  remap_all(account_type_postings_);
-  remap_all(category_postings_);
-  remap_all(content_type_postings_);
-  for (TermIndex* ti :
-       {countries_.get(), cities_.get(), languages_vocab_.get(), interests_.get(), brands_.get()}) {
-    remap_all(ti->postings);
-  }
-  for (AudCountryPostings& ps : aud_country_postings_) remap_all(ps);
-  mentions_.Remap(remap, next);
-  for (auto& t : text_) t.Remap(remap, next);
-  for (auto& [person, docs] : person_docs_) {
-    for (uint32_t& d : docs) d = remap[d];
+  if (options_.query_threads == 1) {
+    columns();
+    postings();
+  } else {
+    QueryPool::Shared().Run(2, [&](int part) { part == 0 ? columns() : postings(); });
   }
   docs_ = next;
   alive_.assign(WordsFor(next), ~uint64_t{0});
