@@ -2357,6 +2357,37 @@ size_t CreatorIndex::ApplyBatch(absl::Span<const Write> writes, std::vector<size
   return ApplyWrites(writes, /*rebalance=*/false, rejected);
 }
 
+template <typename F>
+void CreatorIndex::ForEachDocColumnLocked(F&& fn) {
+  fn(platform_);
+  fn(tier_);
+  fn(gender_);
+  fn(account_type_);
+  fn(content_types_);
+  fn(age_band_);
+  fn(flags_);
+  fn(main_category_);
+  fn(birth_year_);
+  fn(country_);
+  fn(brand_safety_);
+  fn(linked_platforms_);
+  fn(also_on_);
+  fn(languages_);
+  fn(city_);
+  fn(categories_);
+  fn(followers_);
+  fn(content_count_);
+  fn(last_post_);
+  fn(price_);
+  for (auto& column : floats_) fn(column);
+  fn(person_);
+  fn(field_len_);
+  fn(aud_country_);
+  for (auto& column : aud_demo_) fn(column);
+  fn(aud_rest_);
+  fn(vectors_);
+}
+
 void CreatorIndex::ReserveLocked(size_t want) {
   ids_.Reserve(want);
   // Grow geometrically: loading in batches must not copy every column per
@@ -2364,33 +2395,7 @@ void CreatorIndex::ReserveLocked(size_t want) {
   auto reserve = [&](auto& v) {
     if (want > v.capacity()) v.reserve(std::max(want, v.capacity() + v.capacity() / 2));
   };
-  reserve(platform_);
-  reserve(tier_);
-  reserve(gender_);
-  reserve(account_type_);
-  reserve(content_types_);
-  reserve(age_band_);
-  reserve(flags_);
-  reserve(main_category_);
-  reserve(birth_year_);
-  reserve(country_);
-  reserve(brand_safety_);
-  reserve(linked_platforms_);
-  reserve(also_on_);
-  reserve(languages_);
-  reserve(city_);
-  reserve(categories_);
-  reserve(followers_);
-  reserve(content_count_);
-  reserve(last_post_);
-  reserve(price_);
-  for (auto& f : floats_) reserve(f);
-  reserve(person_);
-  reserve(field_len_);
-  reserve(aud_country_);
-  for (auto& v : aud_demo_) reserve(v);
-  reserve(aud_rest_);
-  reserve(vectors_);
+  ForEachDocColumnLocked(reserve);
 }
 
 size_t CreatorIndex::ApplyWrites(absl::Span<const Write> writes, bool rebalance,
@@ -2506,36 +2511,10 @@ void CreatorIndex::ShrinkToFit() {
   mentions_.ShrinkToFit();
   for (auto& t : text_) t.ShrinkToFit();
   auto shrink = [](auto& v) { v.shrink_to_fit(); };
-  shrink(platform_);
-  shrink(tier_);
-  shrink(gender_);
-  shrink(account_type_);
-  shrink(content_types_);
-  shrink(age_band_);
-  shrink(flags_);
-  shrink(main_category_);
-  shrink(birth_year_);
-  shrink(country_);
-  shrink(brand_safety_);
-  shrink(linked_platforms_);
-  shrink(also_on_);
-  shrink(languages_);
-  shrink(city_);
-  shrink(categories_);
-  shrink(followers_);
+  ForEachDocColumnLocked(shrink);
   for (auto& ge : levels_) {
     for (auto& words : ge) shrink(words);
   }
-  shrink(content_count_);
-  shrink(last_post_);
-  shrink(price_);
-  for (auto& f : floats_) shrink(f);
-  shrink(person_);
-  shrink(field_len_);
-  shrink(aud_country_);
-  for (auto& v : aud_demo_) shrink(v);
-  shrink(aud_rest_);
-  shrink(vectors_);
 }
 
 void CreatorIndex::MaybeCompactLocked() {
@@ -2567,33 +2546,7 @@ void CreatorIndex::CompactLocked() {
       v.resize(next);
       v.shrink_to_fit();
     };
-    squeeze(platform_);
-    squeeze(tier_);
-    squeeze(gender_);
-    squeeze(account_type_);
-    squeeze(content_types_);
-    squeeze(age_band_);
-    squeeze(flags_);
-    squeeze(main_category_);
-    squeeze(birth_year_);
-    squeeze(country_);
-    squeeze(brand_safety_);
-    squeeze(linked_platforms_);
-    squeeze(also_on_);
-    squeeze(languages_);
-    squeeze(city_);
-    squeeze(categories_);
-    squeeze(followers_);
-    squeeze(content_count_);
-    squeeze(last_post_);
-    squeeze(price_);
-    for (auto& f : floats_) squeeze(f);
-    squeeze(person_);
-    squeeze(field_len_);
-    squeeze(aud_country_);
-    for (auto& v : aud_demo_) squeeze(v);
-    squeeze(aud_rest_);
-    squeeze(vectors_);
+    ForEachDocColumnLocked(squeeze);
 
     ids_.Compact(remap, next);
   };

@@ -369,6 +369,10 @@ class CreatorIndex {
   // FacetSlotsLocked entries) or to *missing when it has none.
   void CountFacetLocked(v1::FacetField f, uint32_t doc, int64_t delta, int64_t* cnt,
                         int64_t* missing) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Calls f(column) for every column with one entry per doc (reserve,
+  // compaction).
+  template <typename F>
+  void ForEachDocColumnLocked(F&& f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Keeps live_facet_counts_ in step with an appended (+1) or deleted (-1) doc.
   void UpdateLiveFacetsLocked(uint32_t doc, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
