@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <ctime>
 #include <random>
 #include <thread>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/common/process_stats.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
@@ -59,12 +59,6 @@ void AddAuth(grpc::ClientContext* ctx) {
   ctx->AddMetadata("authorization", absl::StrCat("Bearer ", absl::GetFlag(FLAGS_token)));
 }
 
-double ProcessCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
 int Report(size_t profiles, double seconds, double cpu_seconds, const grpc::Status& status,
            const microreach::search::v1::UpsertCreatorsResponse& response) {
   if (!status.ok()) {
@@ -90,7 +84,7 @@ int Upsert(const std::vector<microreach::common::v1::Creator>& catalog) {
   AddAuth(&ctx);
   microreach::search::v1::UpsertCreatorsResponse response;
   const absl::Time start = absl::Now();
-  const double cpu0 = ProcessCpuSeconds();
+  const double cpu0 = microreach::bench::SelfCpuSeconds();
   auto writer = stub->UpsertCreators(&ctx, &response);
   microreach::search::v1::UpsertCreatorsRequest request;
   for (const auto& c : catalog) {
@@ -104,33 +98,28 @@ int Upsert(const std::vector<microreach::common::v1::Creator>& catalog) {
   writer->WritesDone();
   grpc::Status status = writer->Finish();
   return Report(catalog.size(), absl::ToDoubleSeconds(absl::Now() - start),
-                ProcessCpuSeconds() - cpu0, status, response);
+                microreach::bench::SelfCpuSeconds() - cpu0, status, response);
 }
 
-// The stream as raw message bytes: each UpsertCreatorsRequest is its
-// creators' serialized profiles, each framed as field 1 (tag 0x0a, length).
+// The stream's UpsertCreatorsRequest messages, serialized ahead of time.
 std::vector<grpc::ByteBuffer> EncodeRequests(
     const std::vector<microreach::common::v1::Creator>& catalog) {
   std::vector<grpc::ByteBuffer> out;
   const size_t batch = static_cast<size_t>(absl::GetFlag(FLAGS_batch));
-  std::string message;
-  std::string profile;
+  microreach::search::v1::UpsertCreatorsRequest request;
   for (size_t start = 0; start < catalog.size(); start += batch) {
-    message.clear();
+    request.Clear();
     for (size_t i = start; i < std::min(catalog.size(), start + batch); ++i) {
-      catalog[i].SerializeToString(&profile);
-      message.push_back('\x0a');
-      for (uint64_t n = profile.size();; n >>= 7) {
-        if (n < 0x80) {
-          message.push_back(static_cast<char>(n));
-          break;
-        }
-        message.push_back(static_cast<char>((n & 0x7f) | 0x80));
-      }
-      message += profile;
+      *request.add_creators() = catalog[i];
     }
-    grpc::Slice slice(message);
-    out.emplace_back(&slice, 1);
+    grpc::ByteBuffer& bytes = out.emplace_back();
+    bool own = false;
+    if (!grpc::SerializationTraits<microreach::search::v1::UpsertCreatorsRequest>::Serialize(
+             request, &bytes, &own)
+             .ok()) {
+      std::fprintf(stderr, "cannot encode an UpsertCreators message\n");
+      std::exit(2);
+    }
   }
   return out;
 }
@@ -145,7 +134,7 @@ int UpsertPreencoded(const std::vector<microreach::common::v1::Creator>& catalog
   grpc::ClientContext ctx;
   AddAuth(&ctx);
   const absl::Time start = absl::Now();
-  const double cpu0 = ProcessCpuSeconds();
+  const double cpu0 = microreach::bench::SelfCpuSeconds();
   std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
       stub.PrepareCall(&ctx, "/microreach.search.v1.SearchService/UpsertCreators", &cq);
   // One operation at a time: each waits for its completion.
@@ -179,7 +168,8 @@ int UpsertPreencoded(const std::vector<microreach::common::v1::Creator>& catalog
             .ok())) {
     status = grpc::Status(grpc::StatusCode::INTERNAL, "unreadable UpsertCreators response");
   }
-  return Report(catalog.size(), seconds, ProcessCpuSeconds() - cpu0, status, response);
+  return Report(catalog.size(), seconds, microreach::bench::SelfCpuSeconds() - cpu0, status,
+                response);
 }
 
 // One closed-loop caller: issues the next call when the previous returns.
